@@ -1,0 +1,126 @@
+//! The command line: argument parsing and one module per subcommand. Commands print data
+//! to stdout and diagnostics to stderr, and never draw on the terminal.
+
+mod import;
+mod lint;
+mod paths;
+mod search;
+
+pub use search::Args as SearchArgs;
+mod show;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use crate::kb::load::{self, Catalog, SourceEnv, Sources};
+
+const EXAMPLES: &str = "\
+Examples:
+  errdex                                   open the explorer on every loaded entry
+  errdex 'connection reset by peer'        open it with a query
+  errdex search --json 'x509: certificate signed by unknown authority'
+  kubectl logs pod/api-7d9f | tail -1 | errdex search -
+  errdex show grpc/grpc-connection-reset-by-peer --markdown
+  errdex lint ~/.local/share/errdex/entries
+  errdex import --format deadends ../datasets/deadends-canons --out ./imported
+
+Exit status: 0 found or clean, 1 nothing found or problems, 2 usage or I/O error.";
+
+/// errdex: find the known error behind the message you are looking at.
+#[derive(Debug, Parser)]
+#[command(name = "errdex", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    /// Also load entries from this folder (repeatable; later folders win).
+    #[arg(long = "entries", value_name = "DIR", global = true)]
+    pub entries: Vec<PathBuf>,
+    /// Leave out the corpus bundled into errdex.
+    #[arg(long, global = true)]
+    pub no_bundled: bool,
+    /// The subcommand; none opens the explorer.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// A query to start with (like `errdex search` when not on a terminal).
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+}
+
+/// The non-interactive subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Rank entries for a query (`-` reads the query from stdin).
+    Search(search::Args),
+    /// Print one entry in full.
+    Show(show::Args),
+    /// Check entry files and report problems as file:line:column.
+    Lint(lint::Args),
+    /// Convert Markdown exports or deadends.dev JSON canons into YAML entries.
+    Import(import::Args),
+    /// Print the folders errdex reads and writes.
+    Paths,
+    /// Print a shell completion script.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// What went wrong in a command, mapped to exit status 2 at the edge.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Reading or writing failed.
+    #[error(transparent)]
+    Io(#[from] io::Error),
+    /// The command cannot do what was asked; the message says why and how to fix it.
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Exit status for "found / clean".
+pub const FOUND: u8 = 0;
+/// Exit status for "nothing found / problems".
+pub const NOT_FOUND: u8 = 1;
+/// Exit status for usage or I/O errors.
+pub const ERROR: u8 = 2;
+
+/// Load the catalog the global flags ask for.
+pub fn load_catalog(cli: &Cli) -> Catalog {
+    let sources = Sources::new(&SourceEnv::from_process(), cli.no_bundled, &cli.entries);
+    load::load(&sources)
+}
+
+/// Say on stderr that some entries were skipped, without the details (lint has those).
+pub fn note_skipped(catalog: &Catalog) {
+    let skipped = catalog.skipped();
+    if skipped > 0 {
+        let s = if skipped == 1 { "" } else { "s" };
+        eprintln!(
+            "errdex: {skipped} entry file{s} skipped because of errors (run `errdex lint` for details)"
+        );
+    }
+}
+
+/// Run a non-interactive command; the caller maps errors to exit status 2.
+pub fn run(cli: &Cli, command: &Command) -> Result<u8, CliError> {
+    match command {
+        Command::Search(args) => search::run(cli, args),
+        Command::Show(args) => show::run(cli, args),
+        Command::Lint(args) => lint::run(cli, args),
+        Command::Import(args) => import::run(args),
+        Command::Paths => paths::run(),
+        Command::Completions { shell } => {
+            let mut out = io::stdout().lock();
+            clap_complete::generate(*shell, &mut Cli::command(), "errdex", &mut out);
+            out.flush()?;
+            Ok(FOUND)
+        }
+    }
+}
+
+/// Read the whole of stdin as a query, tolerating invalid UTF-8.
+pub fn read_stdin() -> Result<String, CliError> {
+    let mut buf = Vec::new();
+    io::Read::read_to_end(&mut io::stdin().lock(), &mut buf)?;
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}

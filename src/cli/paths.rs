@@ -1,0 +1,33 @@
+//! `errdex paths`: the folders errdex reads and writes.
+
+use std::io::{self, Write};
+
+use super::{CliError, FOUND};
+use crate::kb::paths::Paths;
+
+/// Print each folder on its own line as `name: path`.
+pub fn run() -> Result<u8, CliError> {
+    let mut out = io::stdout().lock();
+    match Paths::discover() {
+        Some(p) => {
+            writeln!(out, "entries: {}", p.entries_dir.display())?;
+            writeln!(out, "data:    {}", p.data_dir.display())?;
+            writeln!(out, "config:  {}", p.config_dir.display())?;
+            writeln!(out, "cache:   {}", p.cache_dir.display())?;
+        }
+        None => writeln!(
+            out,
+            "entries: (no home folder known; use ERRDEX_PATH or --entries)"
+        )?,
+    }
+    match std::env::var_os("ERRDEX_PATH") {
+        Some(v) => {
+            for dir in std::env::split_paths(&v).filter(|p| !p.as_os_str().is_empty()) {
+                writeln!(out, "ERRDEX_PATH: {}", dir.display())?;
+            }
+        }
+        None => writeln!(out, "ERRDEX_PATH: (not set)")?,
+    }
+    out.flush()?;
+    Ok(FOUND)
+}

@@ -1,0 +1,116 @@
+//! `errdex search`: ranked hits as text or JSON.
+
+use std::io::{self, BufWriter, Write};
+
+use serde::Serialize;
+
+use super::{Cli, CliError, FOUND, NOT_FOUND};
+use crate::kb::search::{Hit, Index, Signals};
+use crate::text;
+
+/// Arguments of `errdex search`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print a JSON array of hits.
+    #[arg(long)]
+    pub json: bool,
+    /// Show why each hit scored.
+    #[arg(long)]
+    pub explain: bool,
+    /// At most this many hits.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// The query; `-` reads it from stdin (a whole log line or stack trace is fine).
+    #[arg(value_name = "QUERY", required = true, num_args = 1.., allow_hyphen_values = true)]
+    pub query: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonHit<'a> {
+    id: &'a str,
+    title: &'a str,
+    domain: &'a str,
+    category: &'a str,
+    score: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signals: Option<&'a Signals>,
+}
+
+/// Join the query words, reading stdin for `-`.
+pub fn query_text(words: &[String]) -> Result<String, CliError> {
+    if words.len() == 1 && words[0] == "-" {
+        super::read_stdin()
+    } else {
+        Ok(words.join(" "))
+    }
+}
+
+/// Run the search and print it.
+pub fn run(cli: &Cli, args: &Args) -> Result<u8, CliError> {
+    let query = query_text(&args.query)?;
+    let catalog = super::load_catalog(cli);
+    super::note_skipped(&catalog);
+    let entries = catalog.entry_list();
+    let index = Index::new(&entries);
+    let hits = if query.trim().is_empty() {
+        Vec::new()
+    } else {
+        index.search(&query, args.limit)
+    };
+    print_hits(&entries, &hits, args.json, args.explain)?;
+    Ok(if hits.is_empty() { NOT_FOUND } else { FOUND })
+}
+
+fn print_hits(
+    entries: &[crate::kb::Entry],
+    hits: &[Hit],
+    json: bool,
+    explain: bool,
+) -> Result<(), CliError> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    if json {
+        let rows: Vec<JsonHit<'_>> = hits
+            .iter()
+            .map(|h| {
+                let e = &entries[h.doc];
+                JsonHit {
+                    id: &e.id,
+                    title: &e.title,
+                    domain: &e.domain,
+                    category: &e.category,
+                    score: (h.score * 1000.0).round() / 1000.0,
+                    signals: explain.then_some(&h.signals),
+                }
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &rows).map_err(io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        for h in hits {
+            let e = &entries[h.doc];
+            writeln!(
+                out,
+                "{:>7.2}  {}  {}",
+                h.score,
+                e.id,
+                text::inline(&e.title)
+            )?;
+            if explain {
+                let s = &h.signals;
+                writeln!(
+                    out,
+                    "         words {:.2} [{}]  pattern {}  contained {}  fuzzy {:.2}",
+                    s.words,
+                    s.matched_words.join(" "),
+                    s.pattern.map_or("-".to_string(), |p| format!("#{}", p + 1)),
+                    s.contained
+                        .as_deref()
+                        .map_or("-".into(), |c| text::inline(c).into_owned()),
+                    s.fuzzy
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

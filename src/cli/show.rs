@@ -1,0 +1,186 @@
+//! `errdex show`: one entry in full, as text, JSON or Markdown.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::{Cli, CliError, FOUND, NOT_FOUND};
+use crate::kb::{Entry, Loaded, markdown};
+use crate::text;
+
+/// Arguments of `errdex show`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The entry's id, e.g. `grpc/grpc-connection-reset-by-peer`.
+    pub id: String,
+    /// Print the entry as JSON (the YAML field names).
+    #[arg(long, conflicts_with = "markdown")]
+    pub json: bool,
+    /// Print the entry in the Markdown export format.
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+/// Print the entry, or say which ids come close.
+pub fn run(cli: &Cli, args: &Args) -> Result<u8, CliError> {
+    let catalog = super::load_catalog(cli);
+    super::note_skipped(&catalog);
+    let Some(loaded) = catalog.get(&args.id) else {
+        let mut near: Vec<(f64, &str)> = catalog
+            .entries
+            .iter()
+            .map(|l| {
+                (
+                    strsim::jaro_winkler(&args.id, &l.entry.id),
+                    l.entry.id.as_str(),
+                )
+            })
+            .filter(|(s, _)| *s > 0.75)
+            .collect();
+        near.sort_by(|a, b| b.0.total_cmp(&a.0));
+        eprintln!("errdex: no entry with id `{}`", text::inline(&args.id));
+        if !near.is_empty() {
+            let names: Vec<&str> = near.iter().take(3).map(|(_, id)| *id).collect();
+            eprintln!("  did you mean: {}", names.join(", "));
+        }
+        return Ok(NOT_FOUND);
+    };
+    let body = if args.json {
+        let mut s = serde_json::to_string_pretty(&loaded.entry).map_err(io::Error::from)?;
+        s.push('\n');
+        s
+    } else if args.markdown {
+        let mut s = text::block(&markdown::render(&loaded.entry)).into_owned();
+        s.push('\n');
+        s
+    } else {
+        render_text(loaded)
+    };
+    let mut out = io::stdout().lock();
+    out.write_all(body.as_bytes())?;
+    out.flush()?;
+    Ok(FOUND)
+}
+
+fn rate(r: &crate::kb::entry::Rate, what: &str) -> String {
+    format!("{}% {what}, {}", r.percent(), r.basis.as_str())
+}
+
+fn indent(s: &mut String, text: &str, pad: &str) {
+    for line in text.trim_end().lines() {
+        if line.trim().is_empty() {
+            s.push('\n');
+        } else {
+            let _ = writeln!(s, "{pad}{line}");
+        }
+    }
+}
+
+/// The plain-text view: every section, untrusted text escaped.
+pub fn render_text(loaded: &Loaded) -> String {
+    let e: &Entry = &loaded.entry;
+    let mut s = String::new();
+    let _ = writeln!(s, "{}", text::inline(&e.title));
+    let mut meta = format!(
+        "{} · {} · {} · {}",
+        e.id,
+        text::inline(&e.domain),
+        text::inline(&e.category),
+        e.verification.as_str()
+    );
+    if let Some(r) = &e.fix_rate {
+        let _ = write!(meta, " · fix rate {}% ({})", r.percent(), r.basis.as_str());
+    }
+    let _ = writeln!(
+        s,
+        "{meta}\nsource: {}\n",
+        text::inline(&loaded.origin.display())
+    );
+    s.push_str("Root cause\n");
+    indent(&mut s, &text::block(&e.root_cause), "  ");
+    if !e.versions.is_empty() {
+        s.push_str("\nVersion compatibility\n");
+        let cells: Vec<[String; 4]> = e
+            .versions
+            .iter()
+            .map(|v| {
+                [
+                    text::inline(&v.version).into_owned(),
+                    v.status.as_str().to_string(),
+                    v.introduced
+                        .as_deref()
+                        .map_or("—".into(), |x| text::inline(x).into_owned()),
+                    v.deprecated
+                        .as_deref()
+                        .map_or("—".into(), |x| text::inline(x).into_owned()),
+                ]
+            })
+            .collect();
+        let header = ["Version", "Status", "Introduced", "Deprecated"].map(String::from);
+        let widths: Vec<usize> = (0..4)
+            .map(|i| {
+                std::iter::once(&header)
+                    .chain(&cells)
+                    .map(|r| r[i].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for row in std::iter::once(&header).chain(&cells) {
+            let line: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect();
+            let _ = writeln!(s, "  {}", line.join("  ").trim_end());
+        }
+        for v in e.versions.iter().filter(|v| v.range.is_some()) {
+            let _ = writeln!(
+                s,
+                "  range of {}: {}",
+                text::inline(v.package.as_deref().unwrap_or(&v.version)),
+                text::inline(v.range.as_deref().unwrap_or(""))
+            );
+        }
+    }
+    if !e.workarounds.is_empty() {
+        s.push_str("\nWorkarounds (best first)\n");
+        for (i, w) in e.workarounds.iter().enumerate() {
+            let rated = w
+                .success_rate
+                .as_ref()
+                .map_or("unrated".to_string(), |r| rate(r, "success"));
+            let _ = writeln!(s, "  {}. {} ({rated})", i + 1, text::inline(&w.title));
+            if let Some(c) = &w.condition {
+                let _ = writeln!(s, "     when: {}", text::inline(c));
+            }
+            if let Some(t) = &w.tradeoff {
+                let _ = writeln!(s, "     tradeoff: {}", text::inline(t));
+            }
+            if let Some(sn) = &w.snippet {
+                let _ = writeln!(s, "     ```{}", text::inline(&sn.language));
+                indent(&mut s, &text::block(&sn.code), "     ");
+                s.push_str("     ```\n");
+            }
+        }
+    }
+    if !e.dead_ends.is_empty() {
+        s.push_str("\nDead ends (don't waste time on these)\n");
+        for d in &e.dead_ends {
+            let rated = d
+                .fail_rate
+                .as_ref()
+                .map_or(String::new(), |r| format!(" ({})", rate(r, "fail")));
+            let _ = writeln!(s, "  - {}{rated}", text::inline(&d.title));
+            indent(&mut s, &text::block(&d.why), "    ");
+        }
+    }
+    for (name, list) in [("Related", &e.related), ("References", &e.references)] {
+        if !list.is_empty() {
+            let _ = writeln!(s, "\n{name}");
+            for item in list {
+                let _ = writeln!(s, "  - {}", text::inline(item));
+            }
+        }
+    }
+    s
+}

@@ -1,0 +1,218 @@
+//! The entry model: one source of truth for the schema of an error entry.
+//!
+//! This file depends on nothing but `serde` and `std`, because the build script compiles it
+//! too (to turn the bundled YAML corpus into a compact blob at build time). Validation that
+//! goes beyond types lives in `validate.rs`.
+
+use serde::{Deserialize, Serialize};
+
+/// One error entry: what the error is, why it happens, and what to do (and not do) about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// `<domain>/<slug>`, lowercase, unique across all sources.
+    pub id: String,
+    /// The error as users see it.
+    pub title: String,
+    /// The area the error belongs to (`grpc`, `postgres`, …); the first half of the id.
+    pub domain: String,
+    /// A snake_case kind of error (`network_error`, `auth_error`, …).
+    pub category: String,
+    /// How far the entry's content has been checked.
+    pub verification: Verification,
+    /// Share of cases in which following the entry fixed the error, where the data gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix_rate: Option<Rate>,
+    /// Other exact wordings of the same error (other clients, languages, versions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Regular expressions (Rust `regex` syntax) that recognise the error in a log line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patterns: Vec<String>,
+    /// What actually happened, as a mechanism, not a restatement of the message.
+    pub root_cause: String,
+    /// Version compatibility rows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<VersionRow>,
+    /// What to do, best first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workarounds: Vec<Workaround>,
+    /// What people try that does not help, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dead_ends: Vec<DeadEnd>,
+    /// Ids of entries this error leads to or is often confused with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
+    /// Documentation the facts come from: names or links.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    /// Free words that help search (`keepalive`, `load-balancer`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+/// How far an entry's content has been checked, from least to most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verification {
+    /// Produced by a generator; unchecked.
+    AiGenerated,
+    /// Written by a person from documentation.
+    Authored,
+    /// Confirmed by users of a community.
+    Community,
+    /// Reviewed by a second person.
+    Reviewed,
+    /// The error and the fix were reproduced.
+    Reproduced,
+}
+
+impl Verification {
+    /// Every value, in order.
+    pub const ALL: [Verification; 5] = [
+        Verification::AiGenerated,
+        Verification::Authored,
+        Verification::Community,
+        Verification::Reviewed,
+        Verification::Reproduced,
+    ];
+
+    /// The name used in YAML.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verification::AiGenerated => "ai_generated",
+            Verification::Authored => "authored",
+            Verification::Community => "community",
+            Verification::Reviewed => "reviewed",
+            Verification::Reproduced => "reproduced",
+        }
+    }
+}
+
+/// A rate (fraction 0..=1) together with where it comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rate {
+    /// The fraction, 0..=1; shown as a percentage.
+    pub value: f64,
+    /// Where the number comes from.
+    pub basis: Basis,
+}
+
+impl Rate {
+    /// The rate as a whole percentage, rounded.
+    pub fn percent(&self) -> u32 {
+        (self.value.clamp(0.0, 1.0) * 100.0).round() as u32
+    }
+}
+
+/// Where a rate comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// A guess or a generator's number; not counted.
+    Estimated,
+    /// Reported by a source (a survey, a vendor), not measured here.
+    Reported,
+    /// Counted from recorded outcomes.
+    Measured,
+}
+
+impl Basis {
+    /// The name used in YAML.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Estimated => "estimated",
+            Basis::Reported => "reported",
+            Basis::Measured => "measured",
+        }
+    }
+}
+
+/// One row of the version compatibility table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionRow {
+    /// The version as shown (`gRPC v1.42.0`, `OpenSSH 8.8`).
+    pub version: String,
+    /// Whether the behaviour is current in that version.
+    pub status: VersionStatus,
+    /// The version in which the behaviour or message appeared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introduced: Option<String>,
+    /// The version in which it was deprecated or went away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<String>,
+    /// The package the range concerns (`grpc-go`, `openssl`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    /// A machine-readable range of that package's versions (`>=1.42, <1.63`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<String>,
+}
+
+/// Whether a behaviour is current in a version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VersionStatus {
+    /// Current.
+    Active,
+    /// Still there but on its way out.
+    Deprecated,
+    /// Gone.
+    Removed,
+}
+
+impl VersionStatus {
+    /// The name used in YAML.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VersionStatus::Active => "active",
+            VersionStatus::Deprecated => "deprecated",
+            VersionStatus::Removed => "removed",
+        }
+    }
+}
+
+/// Something that fixes or works around the error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workaround {
+    /// What to do, in one line.
+    pub title: String,
+    /// How often it worked, where the data gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_rate: Option<Rate>,
+    /// Code or commands to copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<Snippet>,
+    /// What it costs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tradeoff: Option<String>,
+    /// When it applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+}
+
+/// A piece of code to copy, with its language for display and checking.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snippet {
+    /// `bash`, `python`, `go`, `yaml`, `sql`, `text`, …
+    pub language: String,
+    /// The exact text that is copied.
+    pub code: String,
+}
+
+/// Something people try that does not help.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadEnd {
+    /// What people try.
+    pub title: String,
+    /// Why it does not help.
+    pub why: String,
+    /// How often it failed, where the data gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_rate: Option<Rate>,
+}

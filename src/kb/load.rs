@@ -1,0 +1,440 @@
+//! Where entries come from, in order of precedence, and how a file becomes entries or
+//! diagnostics. A bad file never stops loading: it is skipped and reported.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::diag::{Diagnostic, Severity};
+use super::entry::Entry;
+use super::locate::{locate, parse_path};
+use super::validate::validate;
+use super::yaml::{self, YamlError};
+
+static BUNDLED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/bundled.json"));
+
+/// Where a loaded entry came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Compiled into the binary from the repository's `entries/` folder.
+    Bundled(String),
+    /// A file on disk.
+    File(PathBuf),
+}
+
+impl Origin {
+    /// The path to show the user.
+    pub fn display(&self) -> String {
+        match self {
+            Origin::Bundled(p) => format!("(bundled) {p}"),
+            Origin::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// An entry and where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The entry.
+    pub entry: Entry,
+    /// Its source file.
+    pub origin: Origin,
+}
+
+/// Everything loaded from all sources, and what went wrong on the way.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    /// Entries, one per id, later sources having replaced earlier ones.
+    pub entries: Vec<Loaded>,
+    /// Problems found, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Catalog {
+    /// Number of files or entries that were skipped because of errors.
+    pub fn skipped(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.file.as_str())
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    }
+
+    /// The entry with this id.
+    pub fn get(&self, id: &str) -> Option<&Loaded> {
+        self.entries.iter().find(|l| l.entry.id == id)
+    }
+
+    /// Just the entries, in catalog order.
+    pub fn entry_list(&self) -> Vec<Entry> {
+        self.entries.iter().map(|l| l.entry.clone()).collect()
+    }
+}
+
+/// The sources to load, in order of precedence (later wins).
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// Load the corpus compiled into the binary.
+    pub bundled: bool,
+    /// Folders, lowest precedence first (user data folder, ERRDEX_PATH, --entries).
+    pub dirs: Vec<PathBuf>,
+}
+
+/// The environment the sources depend on, injectable for tests.
+#[derive(Debug, Clone, Default)]
+pub struct SourceEnv {
+    /// The user's entries folder (under the data folder), if the platform has one.
+    pub user_entries: Option<PathBuf>,
+    /// The value of `ERRDEX_PATH`.
+    pub errdex_path: Option<String>,
+}
+
+impl SourceEnv {
+    /// Read the real environment.
+    pub fn from_process() -> Self {
+        SourceEnv {
+            user_entries: super::paths::Paths::discover().map(|p| p.entries_dir),
+            errdex_path: std::env::var("ERRDEX_PATH").ok(),
+        }
+    }
+}
+
+impl Sources {
+    /// Build the source list from the environment and the command line.
+    pub fn new(env: &SourceEnv, no_bundled: bool, extra: &[PathBuf]) -> Self {
+        let mut dirs = Vec::new();
+        if let Some(user) = &env.user_entries
+            && user.is_dir()
+        {
+            dirs.push(user.clone());
+        }
+        if let Some(path) = &env.errdex_path {
+            dirs.extend(
+                std::env::split_paths(path)
+                    .filter(|p| !p.as_os_str().is_empty()),
+            );
+        }
+        dirs.extend(extra.iter().cloned());
+        Sources {
+            bundled: !no_bundled,
+            dirs,
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct BundledFile {
+    path: String,
+    entry: Entry,
+}
+
+/// The corpus compiled into the binary, with the repository path of each entry.
+pub fn bundled() -> Vec<Loaded> {
+    match serde_json::from_str::<Vec<BundledFile>>(BUNDLED_JSON) {
+        Ok(files) => files
+            .into_iter()
+            .map(|f| Loaded {
+                entry: f.entry,
+                origin: Origin::Bundled(f.path),
+            })
+            .collect(),
+        // The build script wrote this blob from the same types; it cannot fail to read.
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Load every source into one catalog.
+pub fn load(sources: &Sources) -> Catalog {
+    let mut catalog = Catalog::default();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut add = |catalog: &mut Catalog, loaded: Loaded| match by_id.get(&loaded.entry.id) {
+        Some(&i) => catalog.entries[i] = loaded,
+        None => {
+            by_id.insert(loaded.entry.id.clone(), catalog.entries.len());
+            catalog.entries.push(loaded);
+        }
+    };
+    if sources.bundled {
+        for loaded in bundled() {
+            add(&mut catalog, loaded);
+        }
+    }
+    for dir in &sources.dirs {
+        let (entries, diags) = load_path(dir);
+        catalog.diagnostics.extend(diags);
+        for loaded in entries {
+            add(&mut catalog, loaded);
+        }
+    }
+    catalog
+}
+
+/// Load one file or every `*.yaml`/`*.yml` below a folder. Ids repeated across the files
+/// of this one path are reported, and the later file is skipped.
+pub fn load_path(path: &Path) -> (Vec<Loaded>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let files = yaml_files(path, &mut diags);
+    let (loaded, more) = load_files(&files);
+    diags.extend(more);
+    (loaded.into_iter().map(|(l, _)| l).collect(), diags)
+}
+
+/// Load the given files as one set, keeping each entry's text (for locating later
+/// problems). A repeated id is reported and the later file skipped.
+pub fn load_files(files: &[PathBuf]) -> (Vec<(Loaded, String)>, Vec<Diagnostic>) {
+    let mut entries = Vec::new();
+    let mut diags = Vec::new();
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    for file in files {
+        let (entry, text, mut file_diags) = load_file(file);
+        diags.append(&mut file_diags);
+        let (Some(entry), Some(text)) = (entry, text) else {
+            continue;
+        };
+        if let Some(first) = seen.get(&entry.id) {
+            let (line, column) = locate(&text, &parse_path("id"));
+            diags.push(Diagnostic {
+                file: file.display().to_string(),
+                line,
+                column,
+                severity: Severity::Error,
+                message: format!("duplicate id `{}`", entry.id),
+                hint: Some(format!(
+                    "`{}` already defines it; give one of them another id",
+                    first.display()
+                )),
+            });
+            continue;
+        }
+        seen.insert(entry.id.clone(), file.clone());
+        entries.push((
+            Loaded {
+                entry,
+                origin: Origin::File(file.clone()),
+            },
+            text,
+        ));
+    }
+    (entries, diags)
+}
+
+/// The entry files below `path` (or `path` itself), sorted; unreadable parts are reported.
+pub fn yaml_files(path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(path)
+        .follow_links(true)
+        .sort_by_file_name();
+    for item in walker {
+        match item {
+            Ok(item) => {
+                let p = item.path();
+                let is_yaml = p.extension().is_some_and(|e| e == "yaml" || e == "yml");
+                if is_yaml && item.file_type().is_file() {
+                    files.push(p.to_path_buf());
+                } else if is_yaml && item.file_type().is_dir() && item.depth() > 0 {
+                    // A folder named like an entry: walk into it, but say so once.
+                } else if item.depth() == 0 && item.file_type().is_file() {
+                    // A file named explicitly, whatever its extension.
+                    files.push(p.to_path_buf());
+                }
+            }
+            Err(e) => {
+                let where_ = e
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| path.display().to_string());
+                let (message, hint) = if e.loop_ancestor().is_some() {
+                    (
+                        "symbolic link loop".to_string(),
+                        "remove the link that points back to a parent folder",
+                    )
+                } else {
+                    (
+                        format!("cannot read: {}", io_reason(&e)),
+                        "check that the path exists and is readable",
+                    )
+                };
+                diags.push(Diagnostic {
+                    file: where_,
+                    line: 1,
+                    column: 1,
+                    severity: Severity::Error,
+                    message,
+                    hint: Some(hint.to_string()),
+                });
+            }
+        }
+    }
+    files
+}
+
+fn io_reason(e: &walkdir::Error) -> String {
+    e.io_error()
+        .map(|io| io.to_string())
+        .unwrap_or_else(|| e.to_string())
+}
+
+/// Read, parse and check one file. Returns the entry when it has no errors, the text when
+/// it could be read, and every problem found.
+pub fn load_file(file: &Path) -> (Option<Entry>, Option<String>, Vec<Diagnostic>) {
+    let name = file.display().to_string();
+    let diag = |line, column, message: String, hint: &str| Diagnostic {
+        file: name.clone(),
+        line,
+        column,
+        severity: Severity::Error,
+        message,
+        hint: Some(hint.to_string()),
+    };
+    if let Ok(meta) = std::fs::metadata(file)
+        && meta.len() > yaml::MAX_FILE_BYTES as u64
+    {
+        let message = format!(
+            "file is {} bytes, more than the {} byte limit for one entry",
+            meta.len(),
+            yaml::MAX_FILE_BYTES
+        );
+        return (
+            None,
+            None,
+            vec![diag(1, 1, message, "split it or shorten it")],
+        );
+    }
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            let message = format!("cannot read: {e}");
+            return (
+                None,
+                None,
+                vec![diag(1, 1, message, "check the file's permissions")],
+            );
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let column =
+                valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+            let message = "the file is not valid UTF-8".to_string();
+            return (
+                None,
+                None,
+                vec![diag(line, column, message, "save the file as UTF-8")],
+            );
+        }
+    };
+    let (entry, diags) = check_text(&name, &text);
+    (entry, Some(text), diags)
+}
+
+/// Parse and check the text of one entry file named `name`.
+pub fn check_text(name: &str, text: &str) -> (Option<Entry>, Vec<Diagnostic>) {
+    let entry = match yaml::parse_entry(text) {
+        Ok(e) => e,
+        Err(e) => return (None, vec![yaml_diagnostic(name, text, e)]),
+    };
+    let diags: Vec<Diagnostic> = validate(&entry)
+        .into_iter()
+        .map(|p| {
+            let (line, column) = locate(text, &parse_path(&p.field));
+            Diagnostic {
+                file: name.to_string(),
+                line,
+                column,
+                severity: p.severity,
+                message: format!("{}: {}", p.field, p.message),
+                hint: p.hint,
+            }
+        })
+        .collect();
+    let ok = diags.iter().all(|d| d.severity != Severity::Error);
+    (ok.then_some(entry), diags)
+}
+
+fn yaml_diagnostic(name: &str, text: &str, e: YamlError) -> Diagnostic {
+    let hint = hint_for(&e.message);
+    // serde points unknown and missing fields at their mapping; point at the key when we can.
+    let (mut line, mut column) = (e.line, e.column);
+    if let Some(unknown) = backticked(&e.message).first()
+        && e.message.starts_with("unknown field")
+    {
+        let mut path = e.field.clone().map(|f| format!("{f}.")).unwrap_or_default();
+        path.push_str(unknown);
+        let (l, c) = locate(text, &parse_path(&path));
+        if (l, c) != (1, 1) || e.line == 1 {
+            (line, column) = (l, c);
+        }
+    }
+    let message = match &e.field {
+        Some(f) => format!("{f}: {}", e.message),
+        None => e.message.clone(),
+    };
+    Diagnostic {
+        file: name.to_string(),
+        line,
+        column,
+        severity: Severity::Error,
+        message,
+        hint,
+    }
+}
+
+/// The words serde quotes in backticks, in order (`unknown field `rat`, expected `rate``).
+fn backticked(msg: &str) -> Vec<&str> {
+    msg.split('`').skip(1).step_by(2).collect()
+}
+
+fn hint_for(message: &str) -> Option<String> {
+    let words = backticked(message);
+    if message.starts_with("unknown field") || message.starts_with("unknown variant") {
+        let (bad, known) = words.split_first()?;
+        let nearest = known
+            .iter()
+            .map(|k| (strsim::damerau_levenshtein(bad, k), *k))
+            .min()
+            .filter(|(d, k)| *d <= 2.max(k.len() / 3));
+        return Some(match nearest {
+            Some((_, k)) => format!("did you mean `{k}`?"),
+            None => format!("expected one of: {}", known.join(", ")),
+        });
+    }
+    if message.starts_with("missing field") {
+        return Some(format!(
+            "add `{}:` to this mapping (see assets/entry.schema.json)",
+            words.first()?
+        ));
+    }
+    if message.starts_with("invalid type") {
+        return Some("check the value's shape: quote text, use `- item` for lists".to_string());
+    }
+    if message.contains("recursion limit") || message.contains("repetition limit") {
+        return Some("the document nests or repeats too deeply; flatten it".to_string());
+    }
+    Some("check indentation and quoting here; quote text that contains `: ` or starts with `*`, `&`, `!`, `%`, `@` or a backtick".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_corpus_is_embedded() {
+        let entries = bundled();
+        assert!(
+            entries
+                .iter()
+                .any(|l| l.entry.id == "grpc/grpc-connection-reset-by-peer")
+        );
+    }
+
+    #[test]
+    fn hints_name_the_nearest_field() {
+        let h = hint_for("unknown field `rot_cause`, expected one of `id`, `title`, `root_cause`");
+        assert_eq!(h.as_deref(), Some("did you mean `root_cause`?"));
+        let h = hint_for("unknown field `zzzzzz`, expected `title` or `why`");
+        assert_eq!(h.as_deref(), Some("expected one of: title, why"));
+    }
+}

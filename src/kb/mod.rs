@@ -1,0 +1,20 @@
+//! The domain: entries, where they come from, how they are checked, searched and converted.
+//! Nothing here draws on a terminal.
+
+pub mod diag;
+pub mod entry;
+pub mod fsutil;
+pub mod import;
+pub mod load;
+pub mod locate;
+pub mod markdown;
+pub mod paths;
+pub mod pattern;
+pub mod search;
+pub mod validate;
+pub mod version;
+pub mod yaml;
+
+pub use diag::{Diagnostic, Severity};
+pub use entry::Entry;
+pub use load::{Catalog, Loaded, Origin, Sources};

@@ -1,0 +1,272 @@
+//! Checks an entry beyond what its types enforce. Each problem names the field path it is
+//! about; the loader turns that into `file:line:column` with [`super::locate`].
+
+use super::diag::Severity;
+use super::entry::{Entry, Rate};
+use super::pattern;
+
+/// One problem with one entry, before it has a position in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// serde-style path of the field (`workarounds[1].snippet.code`).
+    pub field: String,
+    /// Error skips the entry; warning only fails lint.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+fn error(field: impl Into<String>, message: impl Into<String>, hint: &str) -> Problem {
+    Problem {
+        field: field.into(),
+        severity: Severity::Error,
+        message: message.into(),
+        hint: (!hint.is_empty()).then(|| hint.to_string()),
+    }
+}
+
+fn warning(field: impl Into<String>, message: impl Into<String>, hint: &str) -> Problem {
+    Problem {
+        severity: Severity::Warning,
+        ..error(field, message, hint)
+    }
+}
+
+/// Is `s` a valid `<domain>/<slug>` id?
+pub fn is_valid_id(s: &str) -> bool {
+    match s.split_once('/') {
+        Some((domain, slug)) => is_valid_name(domain) && is_valid_name(slug),
+        None => false,
+    }
+}
+
+/// Lowercase ASCII letters, digits and dashes, starting with a letter or digit.
+fn is_valid_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.len() <= 100
+}
+
+/// Turn arbitrary text into a slug usable in an id.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.len() >= 80 {
+            break;
+        }
+    }
+    let trimmed = out.trim_end_matches('-').to_string();
+    if trimmed.is_empty() {
+        "entry".to_string()
+    } else {
+        trimmed
+    }
+}
+
+fn check_text(out: &mut Vec<Problem>, field: String, value: &str, what: &str, one_line: bool) {
+    if value.trim().is_empty() {
+        out.push(error(
+            field,
+            format!("{what} is empty"),
+            "write the text, or remove the item",
+        ));
+    } else if one_line && value.trim().contains('\n') {
+        out.push(error(
+            field,
+            format!("{what} spans several lines"),
+            "keep it on one line; put details in root_cause",
+        ));
+    }
+}
+
+fn check_rate(out: &mut Vec<Problem>, field: String, rate: &Option<Rate>) {
+    if let Some(r) = rate
+        && !(r.value.is_finite() && (0.0..=1.0).contains(&r.value))
+    {
+        out.push(error(
+            format!("{field}.value"),
+            format!("rate {} is outside 0..=1", r.value),
+            "write rates as fractions: 0.75 for 75%",
+        ));
+    }
+}
+
+/// Check one entry on its own (cross-entry checks happen in the loader).
+pub fn validate(entry: &Entry) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if !is_valid_id(&entry.id) {
+        out.push(error(
+            "id",
+            format!("id `{}` is not of the form <domain>/<slug>", entry.id),
+            "use lowercase letters, digits and dashes on both sides of one `/`, e.g. `grpc/deadline-exceeded`",
+        ));
+    } else if entry.id.split('/').next() != Some(entry.domain.as_str()) {
+        out.push(error(
+            "id",
+            format!(
+                "id `{}` does not start with the entry's domain `{}`",
+                entry.id, entry.domain
+            ),
+            "make the part before `/` equal to `domain`",
+        ));
+    }
+    if !is_valid_name(&entry.domain) {
+        out.push(error(
+            "domain",
+            format!("domain `{}` is not a lowercase name", entry.domain),
+            "use lowercase letters, digits and dashes, e.g. `postgres`",
+        ));
+    }
+    let category_ok = entry.category.starts_with(|c: char| c.is_ascii_lowercase())
+        && entry
+            .category
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !category_ok {
+        out.push(error(
+            "category",
+            format!("category `{}` is not snake_case", entry.category),
+            "e.g. `network_error`, `auth_error`, `config_error`",
+        ));
+    }
+    check_text(&mut out, "title".into(), &entry.title, "title", true);
+    check_text(
+        &mut out,
+        "root_cause".into(),
+        &entry.root_cause,
+        "root_cause",
+        false,
+    );
+    check_rate(&mut out, "fix_rate".into(), &entry.fix_rate);
+    for (i, alias) in entry.aliases.iter().enumerate() {
+        check_text(&mut out, format!("aliases[{i}]"), alias, "alias", true);
+    }
+    check_patterns(&mut out, entry);
+    for (i, row) in entry.versions.iter().enumerate() {
+        check_text(
+            &mut out,
+            format!("versions[{i}].version"),
+            &row.version,
+            "version",
+            true,
+        );
+        if let Some(range) = &row.range
+            && let Err(e) = super::version::parse_range(range)
+        {
+            out.push(error(
+                format!("versions[{i}].range"),
+                format!("range `{range}` does not parse: {e}"),
+                "write comparators separated by commas, e.g. `>=1.42, <1.63`",
+            ));
+        }
+    }
+    for (i, w) in entry.workarounds.iter().enumerate() {
+        let field = format!("workarounds[{i}]");
+        check_text(
+            &mut out,
+            format!("{field}.title"),
+            &w.title,
+            "workaround title",
+            true,
+        );
+        check_rate(&mut out, format!("{field}.success_rate"), &w.success_rate);
+        if let Some(s) = &w.snippet {
+            check_text(
+                &mut out,
+                format!("{field}.snippet.code"),
+                &s.code,
+                "snippet",
+                false,
+            );
+            let lang_ok = !s.language.is_empty()
+                && s.language.chars().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '+' | '#' | '-')
+                });
+            if !lang_ok {
+                out.push(error(
+                    format!("{field}.snippet.language"),
+                    format!("snippet language `{}` is not a lowercase name", s.language),
+                    "e.g. `bash`, `python`, `go`, `yaml`, `text`",
+                ));
+            }
+        }
+    }
+    let rated: Vec<(usize, f64)> = entry
+        .workarounds
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| w.success_rate.map(|r| (i, r.value)))
+        .collect();
+    if let Some(pair) = rated.windows(2).find(|p| p[1].1 > p[0].1) {
+        out.push(warning(
+            format!("workarounds[{}].success_rate", pair[1].0),
+            format!(
+                "workarounds are not best first: #{} ({:.0}%) is rated above #{} ({:.0}%)",
+                pair[1].0 + 1,
+                pair[1].1 * 100.0,
+                pair[0].0 + 1,
+                pair[0].1 * 100.0
+            ),
+            "order workarounds best first; errdex shows them in file order",
+        ));
+    }
+    for (i, d) in entry.dead_ends.iter().enumerate() {
+        check_text(
+            &mut out,
+            format!("dead_ends[{i}].title"),
+            &d.title,
+            "dead end title",
+            true,
+        );
+        check_text(
+            &mut out,
+            format!("dead_ends[{i}].why"),
+            &d.why,
+            "dead end `why`",
+            false,
+        );
+        check_rate(&mut out, format!("dead_ends[{i}].fail_rate"), &d.fail_rate);
+    }
+    for (i, r) in entry.related.iter().enumerate() {
+        if !is_valid_id(r) {
+            out.push(error(
+                format!("related[{i}]"),
+                format!("related id `{r}` is not of the form <domain>/<slug>"),
+                "name another entry by its id",
+            ));
+        }
+    }
+    out
+}
+
+fn check_patterns(out: &mut Vec<Problem>, entry: &Entry) {
+    for (i, p) in entry.patterns.iter().enumerate() {
+        let field = format!("patterns[{i}]");
+        match pattern::compile(p) {
+            Err(e) => out.push(error(
+                field,
+                format!("pattern `{p}` does not compile: {e}"),
+                "patterns use Rust regex syntax (no lookaround or backreferences)",
+            )),
+            Ok(re) => {
+                let hits =
+                    re.is_match(&entry.title) || entry.aliases.iter().any(|a| re.is_match(a));
+                if !hits {
+                    out.push(warning(
+                        field,
+                        format!("pattern `{p}` matches neither the title nor any alias"),
+                        "add the wording it is meant to catch as an alias, or fix the pattern",
+                    ));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! `errdex lint` on fixtures of good and bad entries: every problem as file:line:column
+//! with a hint, exit 1 when any is found.
+
+use super::{errdex, fixtures, home, stdout};
+
+/// Lint one bad fixture and return its report.
+fn lint_bad(name: &str) -> String {
+    let h = home();
+    let file = fixtures().join("bad").join(name);
+    let out = errdex(h.path())
+        .arg("lint")
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "lint of {name} must fail");
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(&file.display().to_string()),
+        "report names the file: {text}"
+    );
+    text
+}
+
+#[test]
+fn good_fixtures_are_clean() {
+    let h = home();
+    let out = errdex(h.path())
+        .args(["--no-bundled", "lint"])
+        .arg(fixtures().join("good"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn yaml_syntax_error_has_position_and_hint() {
+    let r = lint_bad("syntax.yaml");
+    assert!(r.contains("syntax.yaml:4:1: error:"), "{r}");
+    assert!(r.contains("hint: check indentation and quoting"), "{r}");
+}
+
+#[test]
+fn unknown_field_names_the_nearest_known_one() {
+    let r = lint_bad("unknown-field.yaml");
+    assert!(
+        r.contains("unknown-field.yaml:6:1: error: unknown field `rot_cause`"),
+        "{r}"
+    );
+    assert!(r.contains("hint: did you mean `root_cause`?"), "{r}");
+}
+
+#[test]
+fn unknown_value_names_the_nearest_known_one() {
+    let r = lint_bad("unknown-variant.yaml");
+    assert!(
+        r.contains("unknown-variant.yaml:5:15: error: verification: unknown variant `autored`"),
+        "{r}"
+    );
+    assert!(r.contains("did you mean `authored`?"), "{r}");
+}
+
+#[test]
+fn missing_field_says_what_to_add() {
+    let r = lint_bad("missing-field.yaml");
+    assert!(r.contains("error: missing field `root_cause`"), "{r}");
+    assert!(r.contains("hint: add `root_cause:`"), "{r}");
+}
+
+#[test]
+fn bad_id_is_reported_at_the_id() {
+    let r = lint_bad("bad-id.yaml");
+    assert!(
+        r.contains(
+            "bad-id.yaml:1:1: error: id: id `Net_Bad ID` is not of the form <domain>/<slug>"
+        ),
+        "{r}"
+    );
+}
+
+#[test]
+fn rate_outside_range_points_at_the_rate() {
+    let r = lint_bad("rate.yaml");
+    assert!(
+        r.contains(
+            "rate.yaml:9:5: error: workarounds[0].success_rate.value: rate 1.5 is outside 0..=1"
+        ),
+        "{r}"
+    );
+    assert!(r.contains("hint: write rates as fractions"), "{r}");
+}
+
+#[test]
+fn pattern_that_does_not_compile_points_at_the_pattern() {
+    let r = lint_bad("bad-pattern.yaml");
+    assert!(
+        r.contains(
+            "bad-pattern.yaml:8:5: error: patterns[1]: pattern `(unclosed` does not compile"
+        ),
+        "{r}"
+    );
+}
+
+#[test]
+fn pattern_that_matches_nothing_is_a_warning() {
+    let r = lint_bad("unmatched-pattern.yaml");
+    assert!(r.contains("unmatched-pattern.yaml:7:5: warning: patterns[0]: pattern `something else` matches neither the title nor any alias"), "{r}");
+}
+
+#[test]
+fn empty_title_and_snippet_are_errors() {
+    let r = lint_bad("empty-title.yaml");
+    assert!(
+        r.contains("empty-title.yaml:2:1: error: title: title is empty"),
+        "{r}"
+    );
+    let r = lint_bad("empty-snippet.yaml");
+    assert!(
+        r.contains("empty-snippet.yaml:11:7: error: workarounds[0].snippet.code: snippet is empty"),
+        "{r}"
+    );
+}
+
+#[test]
+fn duplicate_ids_across_files_are_reported() {
+    let h = home();
+    let bad = fixtures().join("bad");
+    let out = errdex(h.path())
+        .args(["--no-bundled", "lint"])
+        .arg(bad.join("dup-a.yaml"))
+        .arg(bad.join("dup-b.yaml"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let r = stdout(&out);
+    assert!(
+        r.contains("dup-b.yaml:1:1: error: duplicate id `net/dup`"),
+        "{r}"
+    );
+    assert!(
+        r.contains("dup-a.yaml"),
+        "the hint names the first file: {r}"
+    );
+}
+
+#[test]
+fn a_bad_file_does_not_stop_the_others() {
+    let h = home();
+    let out = errdex(h.path())
+        .args(["--no-bundled", "--entries"])
+        .arg(fixtures().join("bad"))
+        .args(["--entries"])
+        .arg(fixtures().join("good"))
+        .args(["search", "--json", "sample fixture"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("net/sample-refused"));
+    assert!(
+        super::stderr(&out).contains("skipped because of errors (run `errdex lint` for details)"),
+        "{}",
+        super::stderr(&out)
+    );
+}

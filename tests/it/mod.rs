@@ -1,0 +1,50 @@
+mod bundled;
+mod cli;
+mod import;
+mod lint;
+mod sources;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The fixtures folder.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// `../shared/...` beside the repository, when it is there.
+pub fn shared(rel: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel);
+    p.exists().then_some(p)
+}
+
+/// The errdex binary with a clean environment: no ERRDEX_PATH, and a data folder that is
+/// an empty temporary folder, so the machine's own entries never leak into a test.
+pub fn errdex(home: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("errdex").expect("the errdex binary is built");
+    cmd.env_remove("ERRDEX_PATH")
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// A fresh temporary home.
+pub fn home() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temporary folder")
+}
+
+/// Stdout of a finished command as text.
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Stderr of a finished command as text.
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}

@@ -1,0 +1,3 @@
+//! The one integration test binary: errdex run as a user runs it.
+
+mod it;
