@@ -109,10 +109,7 @@ impl Sources {
             dirs.push(user.clone());
         }
         if let Some(path) = &env.errdex_path {
-            dirs.extend(
-                std::env::split_paths(path)
-                    .filter(|p| !p.as_os_str().is_empty()),
-            );
+            dirs.extend(std::env::split_paths(path).filter(|p| !p.as_os_str().is_empty()));
         }
         dirs.extend(extra.iter().cloned());
         Sources {

@@ -28,6 +28,122 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
         })
 }
 
+/// A lowercase literal that every match of `pattern` must contain, when one of at least
+/// three characters can be read off the pattern's source without compiling it.
+///
+/// Used as a prefilter: a query (lowercased) that does not contain the literal cannot match,
+/// so the pattern need not be compiled or run. Conservative by construction: only runs of
+/// plain characters outside any group, in a pattern without alternation, are considered,
+/// and a character followed by `?`, `*` or `{` is dropped from its run.
+pub fn required_literal(pattern: &str) -> Option<String> {
+    let mut rest = pattern;
+    // Leading flag groups such as `(?i)` or `(?is)`.
+    while let Some(after) = rest.strip_prefix("(?") {
+        let end = after.find(')')?;
+        if !after[..end]
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '-')
+        {
+            return None;
+        }
+        rest = &after[end + 1..];
+    }
+    if has_top_level_alternation(rest) {
+        return None;
+    }
+    let mut best = String::new();
+    let mut run = String::new();
+    let mut depth = 0usize;
+    let mut chars = rest.chars().peekable();
+    let finish = |run: &mut String, best: &mut String| {
+        if run.chars().count() > best.chars().count() {
+            *best = run.clone();
+        }
+        run.clear();
+    };
+    while let Some(c) = chars.next() {
+        let literal = match c {
+            '\\' => match chars.next() {
+                Some(e) if e.is_ascii_punctuation() || e == ' ' => Some(e),
+                _ => None,
+            },
+            '(' => {
+                depth += 1;
+                None
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                None
+            }
+            '[' => {
+                // Skip the class, honouring escapes and a leading `]`.
+                let mut first = true;
+                while let Some(k) = chars.next() {
+                    match k {
+                        '\\' => {
+                            chars.next();
+                        }
+                        ']' if !first => break,
+                        _ => {}
+                    }
+                    first = false;
+                }
+                None
+            }
+            '.' | '^' | '$' | '+' => None,
+            '?' | '*' | '{' => {
+                run.pop();
+                if c == '{' {
+                    for k in chars.by_ref() {
+                        if k == '}' {
+                            break;
+                        }
+                    }
+                }
+                None
+            }
+            other => Some(other),
+        };
+        match literal {
+            Some(l) if depth == 0 => {
+                // A quantifier after this character makes it optional; look ahead.
+                if matches!(chars.peek(), Some('?' | '*' | '{')) {
+                    finish(&mut run, &mut best);
+                } else {
+                    run.push(l);
+                    if matches!(chars.peek(), Some('+')) {
+                        finish(&mut run, &mut best);
+                    }
+                }
+            }
+            _ => finish(&mut run, &mut best),
+        }
+    }
+    finish(&mut run, &mut best);
+    (best.chars().count() >= 3).then(|| best.to_lowercase())
+}
+
+/// Whether `|` occurs outside every group and class (escapes honoured).
+fn has_top_level_alternation(p: &str) -> bool {
+    let mut depth = 0usize;
+    let mut chars = p.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => depth = depth.saturating_sub(1),
+            '|' if !in_class && depth == 0 => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// regex's syntax errors draw a multi-line picture; keep the last line, which says what.
 fn one_line(msg: &str) -> String {
     msg.lines()
@@ -35,4 +151,57 @@ fn one_line(msg: &str) -> String {
         .find(|l| l.trim_start().starts_with("error:"))
         .map(|l| l.trim().trim_start_matches("error:").trim().to_string())
         .unwrap_or_else(|| msg.lines().next().unwrap_or(msg).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_longest_required_literal() {
+        assert_eq!(
+            required_literal("(?i)unavailable.*connection reset by peer").as_deref(),
+            Some("connection reset by peer")
+        );
+        assert_eq!(
+            required_literal(r"java\.net\.SocketException: Connection reset").as_deref(),
+            Some("java.net.socketexception: connection reset")
+        );
+        assert_eq!(
+            required_literal(r"code = (Unavailable|Internal)").as_deref(),
+            Some("code = ")
+        );
+        assert_eq!(
+            required_literal("colou?r mismatch").as_deref(),
+            Some("r mismatch")
+        );
+        assert_eq!(required_literal("a|b"), None);
+        assert_eq!(required_literal(r"\d+ \w+"), None);
+        assert_eq!(required_literal("ab(cdefgh)?"), None);
+    }
+
+    #[test]
+    fn the_literal_is_in_every_match() {
+        let cases = [
+            (
+                r"(?i)ENHANCE_YOUR_CALM.*too_many_pings",
+                "received prior goaway: code: ENHANCE_YOUR_CALM, debug data: \"too_many_pings\"",
+            ),
+            (
+                r"ERROR \d{4} \(\d+\): Access denied",
+                "ERROR 1045 (28000): Access denied for user",
+            ),
+            (
+                r"Sort exceeded memory limit of \d+ bytes",
+                "Sort exceeded memory limit of 104857600 bytes",
+            ),
+            (r"[Ee]rror: spawn [a-z]+ ENOENT", "Error: spawn git ENOENT"),
+        ];
+        for (p, text) in cases {
+            let re = compile(p).expect("compiles");
+            assert!(re.is_match(text), "{p}");
+            let lit = required_literal(p).expect("has a literal");
+            assert!(text.to_lowercase().contains(&lit), "{p}: {lit:?}");
+        }
+    }
 }

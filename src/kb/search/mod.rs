@@ -11,6 +11,8 @@
 mod tokens;
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 use fuzzy_matcher::FuzzyMatcher;
@@ -18,22 +20,26 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 use regex::Regex;
 
 use super::entry::Entry;
-pub use tokens::words;
+pub use tokens::{for_each_word, words};
 
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// Field weights: words of the title count most, root-cause prose least.
-const W_TITLE: f64 = 3.0;
-const W_ALIAS: f64 = 2.0;
-const W_TAG: f64 = 1.5;
-const W_META: f64 = 1.5;
-const W_ROOT: f64 = 0.4;
+const W_TITLE: f32 = 3.0;
+const W_ALIAS: f32 = 2.0;
+const W_TAG: f32 = 1.5;
+const W_META: f32 = 1.5;
+const W_ROOT: f32 = 0.4;
 /// Bonuses on the BM25 scale.
 const PATTERN_BONUS: f64 = 12.0;
 const CONTAIN_BONUS: f64 = 8.0;
 const FUZZY_MAX: f64 = 4.0;
 /// Queries up to this many characters also get fuzzy matching.
 const FUZZY_MAX_QUERY: usize = 40;
+/// Patterns are tried on this many of the best word-index candidates: a pasted line that
+/// carries an error shares its words with that entry, and compiling every pattern of a
+/// large corpus on each query would cost more than the whole rest of the search.
+const PATTERN_CANDIDATES: usize = 32;
 
 /// Why an entry scored, for `--explain` and for highlighting.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -67,7 +73,9 @@ struct Doc {
     title_lower: String,
     phrases: Vec<String>,
     patterns: Vec<String>,
-    compiled: OnceLock<Vec<Regex>>,
+    /// Per pattern, a lowercase literal every match contains (see `pattern::required_literal`).
+    literals: Vec<Option<String>>,
+    compiled: OnceLock<Vec<Option<Regex>>>,
     len: f64,
 }
 
@@ -75,21 +83,34 @@ struct Doc {
 pub struct Index {
     docs: Vec<Doc>,
     titles: Vec<String>,
-    postings: HashMap<String, Vec<(u32, f32)>>,
+    vocab: FxHashMap<Box<str>, u32>,
+    postings: Vec<Vec<(u32, f32)>>,
     avg_len: f64,
 }
 
 impl Index {
     /// Build the index over `entries` (positions in this slice are the hits' `doc`).
     pub fn new(entries: &[Entry]) -> Index {
-        let mut postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
+        let mut vocab: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut postings: Vec<Vec<(u32, f32)>> = Vec::new();
         let mut docs = Vec::with_capacity(entries.len());
+        let mut buf = String::new();
+        let mut tf: Vec<(u32, f32)> = Vec::new();
         for (i, e) in entries.iter().enumerate() {
-            let mut tf: HashMap<String, f64> = HashMap::new();
-            let mut add = |text: &str, w: f64| {
-                for word in words(text) {
-                    *tf.entry(word).or_default() += w;
-                }
+            tf.clear();
+            let mut add = |text: &str, w: f32| {
+                for_each_word(text, &mut buf, |word| {
+                    let id = match vocab.get(word) {
+                        Some(&id) => id,
+                        None => {
+                            let id = postings.len() as u32;
+                            vocab.insert(word.into(), id);
+                            postings.push(Vec::new());
+                            id
+                        }
+                    };
+                    tf.push((id, w));
+                });
             };
             add(&e.title, W_TITLE);
             for a in &e.aliases {
@@ -101,9 +122,18 @@ impl Index {
             add(&e.domain, W_META);
             add(&e.category, W_META);
             add(&e.root_cause, W_ROOT);
-            let len = tf.values().sum::<f64>();
-            for (word, w) in tf {
-                postings.entry(word).or_default().push((i as u32, w as f32));
+            tf.sort_unstable_by_key(|&(id, _)| id);
+            let mut len = 0.0;
+            let mut k = 0;
+            while k < tf.len() {
+                let id = tf[k].0;
+                let mut w = 0.0;
+                while k < tf.len() && tf[k].0 == id {
+                    w += tf[k].1;
+                    k += 1;
+                }
+                len += f64::from(w);
+                postings[id as usize].push((i as u32, w));
             }
             let mut phrases = vec![e.title.to_lowercase()];
             phrases.extend(e.aliases.iter().map(|a| a.to_lowercase()));
@@ -111,6 +141,11 @@ impl Index {
                 title_lower: e.title.to_lowercase(),
                 phrases,
                 patterns: e.patterns.clone(),
+                literals: e
+                    .patterns
+                    .iter()
+                    .map(|p| super::pattern::required_literal(p))
+                    .collect(),
                 compiled: OnceLock::new(),
                 len,
             });
@@ -123,6 +158,7 @@ impl Index {
         Index {
             docs,
             titles: entries.iter().map(|e| e.title.clone()).collect(),
+            vocab,
             postings,
             avg_len: avg_len.max(1.0),
         }
@@ -158,7 +194,11 @@ impl Index {
         qwords.dedup();
         let n = self.docs.len() as f64;
         for w in &qwords {
-            let Some(list) = self.postings.get(w) else {
+            let Some(list) = self
+                .vocab
+                .get(w.as_str())
+                .map(|&id| &self.postings[id as usize])
+            else {
                 continue;
             };
             let idf = (1.0 + (n - list.len() as f64 + 0.5) / (list.len() as f64 + 0.5)).ln();
@@ -171,16 +211,22 @@ impl Index {
             }
         }
         let query_lower = query.to_lowercase();
-        // Patterns and containment: checked for word-index candidates, and for everything
-        // when the index found nothing (short or unusual queries).
-        let candidates: Vec<usize> = if signals.is_empty() {
-            (0..self.docs.len()).collect()
+        // Containment is cheap: check every word-index candidate (or every entry when the
+        // index found nothing). Patterns only on the best candidates (see PATTERN_CANDIDATES).
+        let mut candidates: Vec<(usize, f64)> = if signals.is_empty() {
+            (0..self.docs.len()).map(|d| (d, 0.0)).collect()
         } else {
-            signals.keys().copied().collect()
+            signals.iter().map(|(&d, s)| (d, s.words)).collect()
         };
-        for doc in candidates {
+        let with_words = !signals.is_empty();
+        candidates.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        for (rank, &(doc, _)) in candidates.iter().enumerate() {
             let d = &self.docs[doc];
-            let pattern = d.compiled().iter().position(|re| re.is_match(query));
+            let pattern = if with_words && rank < PATTERN_CANDIDATES {
+                d.matching_pattern(query, &query_lower)
+            } else {
+                None
+            };
             let contained = d
                 .phrases
                 .iter()
@@ -284,12 +330,24 @@ impl Index {
 }
 
 impl Doc {
-    fn compiled(&self) -> &[Regex] {
-        self.compiled.get_or_init(|| {
+    /// The first pattern that matches; patterns whose required literal is missing from the
+    /// query are skipped without being compiled.
+    fn matching_pattern(&self, query: &str, query_lower: &str) -> Option<usize> {
+        let possible = |i: usize| {
+            self.literals[i]
+                .as_deref()
+                .is_none_or(|lit| query_lower.contains(lit))
+        };
+        if !(0..self.patterns.len()).any(possible) {
+            return None;
+        }
+        let compiled = self.compiled.get_or_init(|| {
             self.patterns
                 .iter()
-                .filter_map(|p| super::pattern::compile(p).ok())
+                .map(|p| super::pattern::compile(p).ok())
                 .collect()
-        })
+        });
+        (0..self.patterns.len())
+            .find(|&i| possible(i) && compiled[i].as_ref().is_some_and(|re| re.is_match(query)))
     }
 }
