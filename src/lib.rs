@@ -6,3 +6,4 @@
 pub mod cli;
 pub mod kb;
 pub mod text;
+pub mod tui;

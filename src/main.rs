@@ -1,29 +1,16 @@
 //! The `errdex` binary: parse arguments, dispatch, map results to exit codes.
 
-use std::io;
+use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use errdex::cli::{self, Cli, CliError};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(command) => cli::run(&cli, command),
-        None if !cli.query.is_empty() => {
-            // Until the explorer opens here, a bare query behaves like `errdex search`.
-            let search = cli::Command::Search(cli::SearchArgs {
-                json: false,
-                explain: false,
-                limit: 10,
-                query: cli.query.clone(),
-            });
-            cli::run(&cli, &search)
-        }
-        None => Cli::command()
-            .print_help()
-            .map(|_| cli::FOUND)
-            .map_err(CliError::from),
+        None => explore(&cli),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -33,4 +20,32 @@ fn main() -> ExitCode {
             ExitCode::from(cli::ERROR)
         }
     }
+}
+
+/// No subcommand: the explorer on a terminal, `search` otherwise.
+fn explore(cli: &Cli) -> Result<u8, CliError> {
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    let on_terminal = io::stdout().is_terminal() && !dumb;
+    let mut query = cli.query.join(" ");
+    if query.is_empty() && !io::stdin().is_terminal() {
+        query = cli::read_stdin()?;
+    }
+    if !on_terminal {
+        if query.trim().is_empty() {
+            return Err(CliError::Usage(
+                "the explorer needs a terminal (output is not one, or TERM=dumb); \
+                 give a query to search instead, e.g. `errdex search 'connection refused'`"
+                    .into(),
+            ));
+        }
+        let search = cli::Command::Search(cli::SearchArgs {
+            json: false,
+            explain: false,
+            limit: 10,
+            query: vec![query],
+        });
+        return cli::run(cli, &search);
+    }
+    let catalog = cli::load_catalog(cli);
+    Ok(errdex::tui::run(catalog, query.trim_end_matches('\n'))?)
 }

@@ -1,8 +1,10 @@
 mod bundled;
 mod cli;
+mod e2e;
 mod import;
 mod lint;
 mod sources;
+mod tui;
 
 use std::path::{Path, PathBuf};
 

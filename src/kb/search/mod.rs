@@ -177,9 +177,14 @@ impl Index {
     /// Rank entries for `query`; at most `limit` hits, best first. An empty query lists
     /// every entry in index order with score 0.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
+        self.search_counted(query, limit).0
+    }
+
+    /// Like [`Index::search`], also returning how many entries matched in all.
+    pub fn search_counted(&self, query: &str, limit: usize) -> (Vec<Hit>, usize) {
         let query = query.trim();
         if query.is_empty() {
-            return (0..self.docs.len().min(limit))
+            let all = (0..self.docs.len().min(limit))
                 .map(|doc| Hit {
                     doc,
                     score: 0.0,
@@ -187,6 +192,7 @@ impl Index {
                     title_matches: Vec::new(),
                 })
                 .collect();
+            return (all, self.docs.len());
         }
         let mut signals: HashMap<usize, Signals> = HashMap::new();
         let mut qwords = words(query);
@@ -276,11 +282,12 @@ impl Index {
             });
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+        let total = hits.len();
         hits.truncate(limit);
         for hit in &mut hits {
             hit.title_matches = self.highlight(hit.doc, query, &hit.signals, &matcher, fuzzy_on);
         }
-        hits
+        (hits, total)
     }
 
     /// Character positions of the title that the query matched.

@@ -1,0 +1,276 @@
+//! The explorer's state: a few small sub-states. Views read it; only `update` changes it.
+
+use std::sync::Arc;
+
+use crate::kb::Entry;
+use crate::kb::search::Hit;
+
+/// The panes of an entry, in reading order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    /// Why it happens.
+    RootCause,
+    /// The version compatibility table.
+    Versions,
+    /// What to do, best first.
+    Workarounds,
+    /// What not to do.
+    DeadEnds,
+}
+
+impl Pane {
+    /// Every pane, in reading order.
+    pub const ALL: [Pane; 4] = [
+        Pane::RootCause,
+        Pane::Versions,
+        Pane::Workarounds,
+        Pane::DeadEnds,
+    ];
+
+    /// Position in [`Pane::ALL`].
+    pub fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    /// The pane's heading.
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::RootCause => "Root cause",
+            Pane::Versions => "Version compatibility",
+            Pane::Workarounds => "Workarounds",
+            Pane::DeadEnds => "Dead ends",
+        }
+    }
+
+    /// A short heading, for narrow tab rows.
+    pub fn short(self) -> &'static str {
+        match self {
+            Pane::RootCause => "Cause",
+            Pane::Versions => "Versions",
+            Pane::Workarounds => "Fixes",
+            Pane::DeadEnds => "Dead ends",
+        }
+    }
+
+    /// The next pane, wrapping.
+    pub fn next(self) -> Pane {
+        Pane::ALL[(self.index() + 1) % Pane::ALL.len()]
+    }
+
+    /// The previous pane, wrapping.
+    pub fn prev(self) -> Pane {
+        Pane::ALL[(self.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]
+    }
+}
+
+/// Where keys go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The query line and result list.
+    List,
+    /// A pane of the selected entry.
+    Entry(Pane),
+}
+
+/// The query line: text and a cursor counted in characters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// The query as typed or pasted (may hold newlines from a pasted stack trace).
+    pub text: String,
+    /// Cursor position in characters.
+    pub cursor: usize,
+}
+
+impl Query {
+    /// A query with the cursor at the end.
+    pub fn new(text: &str) -> Query {
+        Query {
+            text: text.to_string(),
+            cursor: text.chars().count(),
+        }
+    }
+
+    fn byte_at(&self, chars: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(chars)
+            .map_or(self.text.len(), |(i, _)| i)
+    }
+
+    /// Insert text at the cursor.
+    pub fn insert(&mut self, s: &str) {
+        let at = self.byte_at(self.cursor);
+        self.text.insert_str(at, s);
+        self.cursor += s.chars().count();
+    }
+
+    /// Delete the character before the cursor.
+    pub fn delete_back(&mut self) {
+        if self.cursor == 0 {
+            return;
+        }
+        let start = self.byte_at(self.cursor - 1);
+        let end = self.byte_at(self.cursor);
+        self.text.replace_range(start..end, "");
+        self.cursor -= 1;
+    }
+
+    /// Delete the word before the cursor (and the blanks after it), like a shell's Ctrl-W.
+    pub fn delete_word(&mut self) {
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut start = self.cursor.min(chars.len());
+        while start > 0 && chars[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        while start > 0 && !chars[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        let (a, b) = (self.byte_at(start), self.byte_at(self.cursor));
+        self.text.replace_range(a..b, "");
+        self.cursor = start;
+    }
+
+    /// Empty the query.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.cursor = 0;
+    }
+
+    /// Move the cursor, staying inside the text.
+    pub fn move_cursor(&mut self, delta: isize) {
+        let len = self.text.chars().count() as isize;
+        self.cursor = (self.cursor as isize + delta).clamp(0, len) as usize;
+    }
+
+    /// Cursor to the start or the end.
+    pub fn cursor_to(&mut self, end: bool) {
+        self.cursor = if end { self.text.chars().count() } else { 0 };
+    }
+}
+
+/// The result list.
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    /// Ranked hits shown in the list.
+    pub hits: Vec<Hit>,
+    /// How many entries matched in all.
+    pub total: usize,
+    /// The selected row.
+    pub selected: usize,
+    /// The first visible row.
+    pub offset: usize,
+    /// Generation of the latest query sent to the search.
+    pub asked: u64,
+    /// Generation of the query these hits answer.
+    pub answered: u64,
+}
+
+impl Results {
+    /// Whether a newer query is still being searched.
+    pub fn pending(&self) -> bool {
+        self.answered < self.asked
+    }
+}
+
+/// Where the reader is inside the selected entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryView {
+    /// Scroll offset of each pane, in wrapped lines (index: [`Pane::index`]).
+    pub scroll: [usize; 4],
+    /// The picked workaround (0-based); Ctrl-Y copies its snippet.
+    pub workaround: usize,
+}
+
+/// A snippet shown for copying by hand, when no clipboard was known to work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnippetPopup {
+    /// Heading (which workaround).
+    pub title: String,
+    /// The exact text.
+    pub code: String,
+}
+
+/// Everything the explorer shows.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// Every loaded entry; hits point into it.
+    pub entries: Arc<Vec<Entry>>,
+    /// The query line.
+    pub query: Query,
+    /// The result list.
+    pub results: Results,
+    /// Where keys go.
+    pub focus: Focus,
+    /// Scroll and pick inside the selected entry.
+    pub entry: EntryView,
+    /// Whether the help overlay is open.
+    pub help: bool,
+    /// A short message in the status line.
+    pub toast: Option<String>,
+    /// The copy-by-hand popup.
+    pub popup: Option<SnippetPopup>,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    /// Entry files skipped because of errors.
+    pub skipped: usize,
+    /// Whether colours are on (off with NO_COLOR).
+    pub color: bool,
+}
+
+impl State {
+    /// A fresh explorer over `entries` with an initial query.
+    pub fn new(entries: Arc<Vec<Entry>>, query: &str, size: (u16, u16)) -> State {
+        State {
+            entries,
+            query: Query::new(query),
+            results: Results::default(),
+            focus: Focus::List,
+            entry: EntryView::default(),
+            help: false,
+            toast: None,
+            popup: None,
+            size,
+            skipped: 0,
+            color: true,
+        }
+    }
+
+    /// The selected entry, if any.
+    pub fn selected_entry(&self) -> Option<&Entry> {
+        let hit = self.results.hits.get(self.results.selected)?;
+        self.entries.get(hit.doc)
+    }
+
+    /// Whether an overlay (help or popup) takes the keys.
+    pub fn overlay_open(&self) -> bool {
+        self.help || self.popup.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_edits_by_characters() {
+        let mut q = Query::new("héllo wörld");
+        q.delete_back();
+        assert_eq!(q.text, "héllo wörl");
+        q.move_cursor(-4);
+        q.insert("X");
+        assert_eq!(q.text, "héllo Xwörl");
+        q.cursor_to(true);
+        q.delete_word();
+        assert_eq!(q.text, "héllo ");
+        q.delete_word();
+        assert_eq!((q.text.as_str(), q.cursor), ("", 0));
+        q.move_cursor(-3);
+        assert_eq!(q.cursor, 0);
+    }
+
+    #[test]
+    fn panes_cycle() {
+        assert_eq!(Pane::DeadEnds.next(), Pane::RootCause);
+        assert_eq!(Pane::RootCause.prev(), Pane::DeadEnds);
+    }
+}

@@ -1,0 +1,117 @@
+//! The selected entry: a header with its facts, and the four panes.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::content::pane_text;
+use super::layout::Areas;
+use super::theme::Theme;
+use super::wrap;
+use crate::text;
+use crate::tui::state::{Focus, Pane, State};
+
+/// Draw the header, the tab row (if any) and the panes.
+pub fn draw(frame: &mut Frame<'_>, areas: &Areas, state: &State, theme: Theme) {
+    let Some(e) = state.selected_entry() else {
+        return;
+    };
+    if let Some(h) = areas.header {
+        let w = h.width as usize;
+        let mut facts = format!(
+            " {} · {} · {} · {}",
+            e.id,
+            text::inline(&e.domain),
+            text::inline(&e.category),
+            e.verification.as_str()
+        );
+        if let Some(r) = &e.fix_rate {
+            facts.push_str(&format!(" · fix {}% ({})", r.percent(), r.basis.as_str()));
+        }
+        let lines = vec![
+            Line::styled(
+                format!(
+                    " {}",
+                    wrap::truncate(&text::inline(&e.title), w.saturating_sub(1))
+                ),
+                theme.heading(),
+            ),
+            Line::styled(wrap::truncate(&facts, w), theme.dim()),
+        ];
+        frame.render_widget(Paragraph::new(lines), h);
+    }
+    if let Some(t) = areas.tabs {
+        let shown = areas.panes.first().map(|(p, _)| *p);
+        let full: usize = Pane::ALL.iter().map(|p| wrap::width(p.title()) + 5).sum();
+        let name = |p: Pane| {
+            if full <= t.width as usize {
+                p.title()
+            } else {
+                p.short()
+            }
+        };
+        let mut spans = Vec::new();
+        for (i, p) in Pane::ALL.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(" │ ", theme.dim()));
+            }
+            let style = if Some(p) == shown {
+                theme.selected()
+            } else {
+                theme.dim()
+            };
+            spans.push(Span::styled(format!(" {} ", name(p)), style));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), t);
+    }
+    for &(pane, rect) in &areas.panes {
+        draw_pane(frame, rect, pane, state, theme);
+    }
+}
+
+fn draw_pane(frame: &mut Frame<'_>, rect: Rect, pane: Pane, state: &State, theme: Theme) {
+    let Some(e) = state.selected_entry() else {
+        return;
+    };
+    let focused = state.focus == Focus::Entry(pane);
+    let inner_w = rect.width.saturating_sub(2) as usize;
+    let inner_h = rect.height.saturating_sub(2) as usize;
+    let content = pane_text(e, pane, inner_w, theme, state.entry.workaround);
+    let scroll = state.entry.scroll[pane.index()];
+    let count = match pane {
+        Pane::Workarounds => format!(" ({})", e.workarounds.len()),
+        Pane::DeadEnds => format!(" ({})", e.dead_ends.len()),
+        _ => String::new(),
+    };
+    let more_above = scroll > 0;
+    let more_below = scroll + inner_h < content.lines.len();
+    let arrows = match (more_above, more_below) {
+        (true, true) => " ↑↓",
+        (true, false) => " ↑",
+        (false, true) => " ↓",
+        (false, false) => "",
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        })
+        .title(Span::styled(
+            format!(" {}{count}{arrows} ", pane.title()),
+            if focused {
+                theme.focused_border()
+            } else {
+                theme.heading()
+            },
+        ));
+    let lines: Vec<Line<'static>> = content
+        .lines
+        .into_iter()
+        .skip(scroll)
+        .take(inner_h)
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}

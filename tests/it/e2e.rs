@@ -1,0 +1,204 @@
+//! The real binary in a real terminal: tmux, detached, fixed size, default settings.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use super::home;
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// A tmux server of our own running `command` in a 120x40 window, or None when tmux is
+    /// not installed (CI installs it; the test says so when it skips).
+    fn start(command: &str) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("skipped: tmux is not installed");
+            return None;
+        }
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let t = Tmux {
+            socket: format!("errdex-e2e-{}-{nanos}", std::process::id()),
+        };
+        let ok = t
+            .cmd(&["new-session", "-d", "-x", "120", "-y", "40", command])
+            .status
+            .success();
+        assert!(ok, "tmux starts");
+        Some(t)
+    }
+
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .env_remove("TMUX")
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p"]).stdout).into_owned()
+    }
+
+    /// Wait until the screen satisfies `want`, or fail with the last screen.
+    fn wait_for(&self, what: &str, want: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let s = self.screen();
+            if want(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+fn launch(home: &Path, tail: &str) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("errdex");
+    format!(
+        "env -u ERRDEX_PATH HOME={h} XDG_DATA_HOME={h}/data TERM=xterm-256color sh -c '{} ; {tail}'",
+        bin.display(),
+        h = home.display()
+    )
+}
+
+#[test]
+fn type_a_query_see_the_panes_and_copy_the_snippet() {
+    let h = home();
+    let Some(t) = Tmux::start(&launch(h.path(), "sleep 30")) else {
+        return;
+    };
+    t.wait_for("the query line", |s| s.contains("❯"));
+    t.cmd(&[
+        "send-keys",
+        "-l",
+        "UNAVAILABLE grpc connection reset by peer",
+    ]);
+    let screen = t.wait_for("the seed entry", |s| {
+        s.contains("grpc/grpc-connection-reset-by-peer")
+    });
+    for pane in [
+        "Root cause",
+        "Version compatibility",
+        "Workarounds (3)",
+        "Dead ends (3)",
+    ] {
+        assert!(screen.contains(pane), "{pane} is shown:\n{screen}");
+    }
+    t.cmd(&["send-keys", "C-y"]);
+    t.wait_for("the copy toast", |s| s.contains("via tmux + OSC 52"));
+    let buffer = String::from_utf8_lossy(&t.cmd(&["show-buffer"]).stdout).into_owned();
+    let entry: errdex::kb::Entry = serde_yaml::from_str(include_str!(
+        "../../entries/grpc/grpc-connection-reset-by-peer.yaml"
+    ))
+    .expect("the seed parses");
+    let code = &entry.workarounds[0].snippet.as_ref().expect("snippet").code;
+    assert_eq!(buffer, errdex::tui::clipboard::prepare(code));
+    assert_eq!(
+        buffer,
+        code.trim_end_matches('\n'),
+        "the seed's snippet needs no cleaning"
+    );
+    t.cmd(&["send-keys", "C-c"]);
+    t.wait_for("the shell after quitting", |s| !s.contains("❯"));
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let h = home();
+    let tail = "echo exit=$?; stty -a | tr \" ;\" \"\\n\\n\" | grep -x -e icanon -e echo; echo end-of-check; sleep 30";
+    let Some(t) = Tmux::start(&launch(h.path(), tail)) else {
+        return;
+    };
+    t.wait_for("the explorer", |s| s.contains("❯"));
+    let pane_pid = String::from_utf8_lossy(&t.cmd(&["display", "-p", "#{pane_pid}"]).stdout)
+        .trim()
+        .to_string();
+    // The pane runs `env … sh -c 'errdex; …'`: errdex is the shell's child.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let pid = loop {
+        let out = Command::new("pgrep")
+            .args(["-f", "target/.*/errdex"])
+            .output()
+            .expect("pgrep");
+        let pids: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(String::from)
+            .collect();
+        let child = pids.into_iter().find(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/stat"))
+                .ok()
+                .and_then(|s| {
+                    s.rsplit(')')
+                        .next()
+                        .map(|r| r.split_whitespace().nth(1) == Some(&pane_pid))
+                })
+                .unwrap_or(false)
+        });
+        if let Some(p) = child {
+            break p;
+        }
+        assert!(Instant::now() < deadline, "found the errdex process");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    let screen = t.wait_for("the shell after SIGTERM", |s| s.contains("end-of-check"));
+    assert!(screen.contains("exit=143"), "128 + SIGTERM:\n{screen}");
+    assert!(
+        screen.lines().any(|l| l.trim() == "icanon"),
+        "canonical mode is back:\n{screen}"
+    );
+    assert!(
+        screen.lines().any(|l| l.trim() == "echo"),
+        "echo is back:\n{screen}"
+    );
+    assert!(
+        !screen.contains("Workarounds"),
+        "the alternate screen is gone:\n{screen}"
+    );
+}
+
+#[test]
+fn ctrl_z_suspends_and_fg_redraws_at_once() {
+    let h = home();
+    let Some(t) = Tmux::start("env PS1='$ ' bash --norc --noprofile") else {
+        return;
+    };
+    t.wait_for("the shell", |s| s.contains('$'));
+    let bin = assert_cmd::cargo::cargo_bin("errdex");
+    let run = format!(
+        "HOME={h} XDG_DATA_HOME={h}/data {} grpc",
+        bin.display(),
+        h = h.path().display()
+    );
+    t.cmd(&["send-keys", "-l", &run]);
+    t.cmd(&["send-keys", "Enter"]);
+    t.wait_for("the explorer", |s| s.contains("❯ grpc"));
+    t.cmd(&["send-keys", "C-z"]);
+    t.wait_for("the shell after Ctrl-Z", |s| s.contains("Stopped"));
+    t.cmd(&["send-keys", "-l", "fg"]);
+    t.cmd(&["send-keys", "Enter"]);
+    // Before the fix, the first frame after `fg` waited for a key press.
+    t.wait_for("the explorer again, without a key press", |s| {
+        s.contains("❯ grpc")
+    });
+    t.cmd(&["send-keys", "C-c"]);
+}
