@@ -5,5 +5,6 @@
 
 pub mod cli;
 pub mod kb;
+pub mod present;
 pub mod text;
 pub mod tui;

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use super::{Cli, CliError, FOUND, NOT_FOUND};
 use crate::kb::{Entry, Loaded, markdown};
-use crate::text;
+use crate::{present, text};
 
 /// Arguments of `errdex show`.
 #[derive(Debug, clap::Args)]
@@ -61,10 +61,6 @@ pub fn run(cli: &Cli, args: &Args) -> Result<u8, CliError> {
     Ok(FOUND)
 }
 
-fn rate(r: &crate::kb::entry::Rate, what: &str) -> String {
-    format!("{}% {what}, {}", r.percent(), r.basis.as_str())
-}
-
 fn indent(s: &mut String, text: &str, pad: &str) {
     for line in text.trim_end().lines() {
         if line.trim().is_empty() {
@@ -80,16 +76,7 @@ pub fn render_text(loaded: &Loaded) -> String {
     let e: &Entry = &loaded.entry;
     let mut s = String::new();
     let _ = writeln!(s, "{}", text::inline(&e.title));
-    let mut meta = format!(
-        "{} · {} · {} · {}",
-        e.id,
-        text::inline(&e.domain),
-        text::inline(&e.category),
-        e.verification.as_str()
-    );
-    if let Some(r) = &e.fix_rate {
-        let _ = write!(meta, " · fix rate {}% ({})", r.percent(), r.basis.as_str());
-    }
+    let meta = present::facts(e);
     let _ = writeln!(
         s,
         "{meta}\nsource: {}\n",
@@ -97,49 +84,10 @@ pub fn render_text(loaded: &Loaded) -> String {
     );
     s.push_str("Root cause\n");
     indent(&mut s, &text::block(&e.root_cause), "  ");
-    if !e.versions.is_empty() {
+    if let Some(table) = present::version_table(e) {
         s.push_str("\nVersion compatibility\n");
-        let cells: Vec<[String; 4]> = e
-            .versions
-            .iter()
-            .map(|v| {
-                [
-                    text::inline(&v.version).into_owned(),
-                    v.status.as_str().to_string(),
-                    v.introduced
-                        .as_deref()
-                        .map_or("—".into(), |x| text::inline(x).into_owned()),
-                    v.deprecated
-                        .as_deref()
-                        .map_or("—".into(), |x| text::inline(x).into_owned()),
-                ]
-            })
-            .collect();
-        let header = ["Version", "Status", "Introduced", "Deprecated"].map(String::from);
-        let widths: Vec<usize> = (0..4)
-            .map(|i| {
-                std::iter::once(&header)
-                    .chain(&cells)
-                    .map(|r| r[i].chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        for row in std::iter::once(&header).chain(&cells) {
-            let line: Vec<String> = row
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| format!("{c:<w$}"))
-                .collect();
-            let _ = writeln!(s, "  {}", line.join("  ").trim_end());
-        }
-        for v in e.versions.iter().filter(|v| v.range.is_some()) {
-            let _ = writeln!(
-                s,
-                "  range of {}: {}",
-                text::inline(v.package.as_deref().unwrap_or(&v.version)),
-                text::inline(v.range.as_deref().unwrap_or(""))
-            );
+        for line in table.iter().chain(&present::ranges(e)) {
+            let _ = writeln!(s, "  {line}");
         }
     }
     if !e.workarounds.is_empty() {
@@ -148,7 +96,7 @@ pub fn render_text(loaded: &Loaded) -> String {
             let rated = w
                 .success_rate
                 .as_ref()
-                .map_or("unrated".to_string(), |r| rate(r, "success"));
+                .map_or("unrated".to_string(), |r| present::rate(r, "success"));
             let _ = writeln!(s, "  {}. {} ({rated})", i + 1, text::inline(&w.title));
             if let Some(c) = &w.condition {
                 let _ = writeln!(s, "     when: {}", text::inline(c));
@@ -166,10 +114,9 @@ pub fn render_text(loaded: &Loaded) -> String {
     if !e.dead_ends.is_empty() {
         s.push_str("\nDead ends (don't waste time on these)\n");
         for d in &e.dead_ends {
-            let rated = d
-                .fail_rate
-                .as_ref()
-                .map_or(String::new(), |r| format!(" ({})", rate(r, "fail")));
+            let rated = d.fail_rate.as_ref().map_or(String::new(), |r| {
+                format!(" ({})", present::rate(r, "fail"))
+            });
             let _ = writeln!(s, "  - {}{rated}", text::inline(&d.title));
             indent(&mut s, &text::block(&d.why), "    ");
         }

@@ -6,9 +6,8 @@ use ratatui::text::{Line, Span};
 use super::theme::Theme;
 use super::wrap;
 use crate::kb::Entry;
-use crate::kb::entry::Rate;
-use crate::text;
 use crate::tui::state::Pane;
+use crate::{present, text};
 
 /// A pane's wrapped lines, and where each item starts (for keeping a pick in view).
 #[derive(Debug, Clone, Default)]
@@ -17,10 +16,6 @@ pub struct PaneText {
     pub lines: Vec<Line<'static>>,
     /// Line index at which each item (workaround, dead end) starts.
     pub anchors: Vec<usize>,
-}
-
-fn rate_text(r: &Rate, what: &str) -> String {
-    format!("{}% {what}, {}", r.percent(), r.basis.as_str())
 }
 
 fn prose(
@@ -79,7 +74,7 @@ pub fn pane_text(entry: &Entry, pane: Pane, width: usize, theme: Theme, picked: 
                 t.anchors.push(t.lines.len());
                 let mut head = d.title.clone();
                 if let Some(r) = &d.fail_rate {
-                    head.push_str(&format!(" ({})", rate_text(r, "fail")));
+                    head.push_str(&format!(" ({})", present::rate(r, "fail")));
                 }
                 hanging(&mut t.lines, "✗ ", &head, width, theme.bad());
                 prose(&mut t.lines, &d.why, width, "  ", theme.text());
@@ -90,71 +85,37 @@ pub fn pane_text(entry: &Entry, pane: Pane, width: usize, theme: Theme, picked: 
 }
 
 fn versions(t: &mut PaneText, entry: &Entry, width: usize, theme: Theme) {
-    if entry.versions.is_empty() {
+    let Some(table) = present::version_table(entry) else {
         t.lines.push(Line::styled(
             "No version-specific behaviour recorded.",
             theme.dim(),
         ));
         return;
-    }
-    let dash = |o: &Option<String>| {
-        o.as_deref()
-            .map_or("—".to_string(), |s| text::inline(s).into_owned())
     };
-    let rows: Vec<[String; 4]> = entry
-        .versions
-        .iter()
-        .map(|v| {
-            [
-                text::inline(&v.version).into_owned(),
-                v.status.as_str().to_string(),
-                dash(&v.introduced),
-                dash(&v.deprecated),
-            ]
-        })
-        .collect();
-    let header = ["Version", "Status", "Introduced", "Deprecated"].map(String::from);
-    let widths: Vec<usize> = (0..4)
-        .map(|i| {
-            std::iter::once(&header)
-                .chain(&rows)
-                .map(|r| wrap::width(&r[i]))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let table_w = widths.iter().sum::<usize>() + 6;
-    if table_w <= width {
-        let fmt = |r: &[String; 4]| {
-            r.iter()
-                .zip(&widths)
-                .map(|(c, w)| format!("{c}{}", " ".repeat(w - wrap::width(c))))
-                .collect::<Vec<_>>()
-                .join("  ")
-                .trim_end()
-                .to_string()
-        };
-        t.lines.push(Line::styled(fmt(&header), theme.heading()));
-        for r in &rows {
-            t.lines.push(Line::raw(fmt(r)));
+    if table.iter().all(|l| wrap::width(l) <= width) {
+        for (i, l) in table.into_iter().enumerate() {
+            let style = if i == 0 {
+                theme.heading()
+            } else {
+                theme.text()
+            };
+            t.lines.push(Line::styled(l, style));
         }
     } else {
         // Too narrow for columns: one row per line, labelled.
-        for r in &rows {
+        for v in &entry.versions {
             let s = format!(
                 "{} — {}; introduced {}; deprecated {}",
-                r[0], r[1], r[2], r[3]
+                v.version,
+                v.status.as_str(),
+                v.introduced.as_deref().unwrap_or("—"),
+                v.deprecated.as_deref().unwrap_or("—")
             );
             prose(&mut t.lines, &s, width, "", theme.text());
         }
     }
-    for v in entry.versions.iter().filter(|v| v.range.is_some()) {
-        let s = format!(
-            "range of {}: {}",
-            v.package.as_deref().unwrap_or(&v.version),
-            v.range.as_deref().unwrap_or("")
-        );
-        prose(&mut t.lines, &s, width, "", theme.dim());
+    for r in present::ranges(entry) {
+        prose(&mut t.lines, &r, width, "", theme.dim());
     }
 }
 
@@ -172,7 +133,7 @@ fn workarounds(t: &mut PaneText, entry: &Entry, width: usize, theme: Theme, pick
         let rate = w
             .success_rate
             .as_ref()
-            .map_or("unrated".to_string(), |r| rate_text(r, "success"));
+            .map_or("unrated".to_string(), |r| present::rate(r, "success"));
         let marker = if i == picked { "▶" } else { " " };
         let lead = format!("{marker} {}. ", i + 1);
         let style = if i == picked {

@@ -3,14 +3,14 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::content::pane_text;
 use super::layout::Areas;
 use super::theme::Theme;
 use super::wrap;
-use crate::text;
 use crate::tui::state::{Focus, Pane, State};
+use crate::{present, text};
 
 /// Draw the header, the tab row (if any) and the panes.
 pub fn draw(frame: &mut Frame<'_>, areas: &Areas, state: &State, theme: Theme) {
@@ -19,16 +19,7 @@ pub fn draw(frame: &mut Frame<'_>, areas: &Areas, state: &State, theme: Theme) {
     };
     if let Some(h) = areas.header {
         let w = h.width as usize;
-        let mut facts = format!(
-            " {} · {} · {} · {}",
-            e.id,
-            text::inline(&e.domain),
-            text::inline(&e.category),
-            e.verification.as_str()
-        );
-        if let Some(r) = &e.fix_rate {
-            facts.push_str(&format!(" · fix {}% ({})", r.percent(), r.basis.as_str()));
-        }
+        let facts = format!(" {}", present::facts(e));
         let lines = vec![
             Line::styled(
                 format!(
@@ -92,21 +83,14 @@ fn draw_pane(frame: &mut Frame<'_>, rect: Rect, pane: Pane, state: &State, theme
         (false, true) => " ↓",
         (false, false) => "",
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if focused {
+    let block = theme.block(focused).title(Span::styled(
+        format!(" {}{count}{arrows} ", pane.title()),
+        if focused {
             theme.focused_border()
         } else {
-            theme.border()
-        })
-        .title(Span::styled(
-            format!(" {}{count}{arrows} ", pane.title()),
-            if focused {
-                theme.focused_border()
-            } else {
-                theme.heading()
-            },
-        ));
+            theme.heading()
+        },
+    ));
     let lines: Vec<Line<'static>> = content
         .lines
         .into_iter()

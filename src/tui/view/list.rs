@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::wrap;
@@ -13,14 +13,7 @@ use crate::tui::state::{Focus, State};
 /// Draw the list into `area`.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
     let focused = state.focus == Focus::List;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if focused {
-            theme.focused_border()
-        } else {
-            theme.border()
-        })
-        .title(" Results ");
+    let block = theme.block(focused).title(" Results ");
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let r = &state.results;

@@ -2,6 +2,7 @@
 //! light and dark themes; with NO_COLOR only bold, dim and reverse remain.
 
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::widgets::{Block, Borders};
 
 /// The explorer's styles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,5 +63,16 @@ impl Theme {
     /// An unfocused pane's border.
     pub fn border(self) -> Style {
         self.dim()
+    }
+
+    /// A bordered block, its border marked when it has the focus.
+    pub fn block(self, focused: bool) -> Block<'static> {
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(if focused {
+                self.focused_border()
+            } else {
+                self.border()
+            })
     }
 }
