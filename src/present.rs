@@ -20,7 +20,11 @@ pub fn facts(e: &Entry) -> String {
         e.verification.as_str()
     );
     if let Some(r) = &e.fix_rate {
-        s.push_str(&format!(" · fix rate {}% ({})", r.percent(), r.basis.as_str()));
+        s.push_str(&format!(
+            " · fix rate {}% ({})",
+            r.percent(),
+            r.basis.as_str()
+        ));
     }
     s
 }
