@@ -1,5 +1,6 @@
 mod bundled;
 mod cli;
+mod corpus;
 mod e2e;
 mod import;
 mod lint;
