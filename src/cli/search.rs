@@ -50,7 +50,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<u8, CliError> {
     let query = query_text(&args.query)?;
     let catalog = super::load_catalog(cli);
     super::note_skipped(&catalog);
-    let entries = catalog.entry_list();
+    let entries = catalog.into_entries();
     let index = Index::new(&entries);
     let hits = if query.trim().is_empty() {
         Vec::new()

@@ -65,9 +65,9 @@ impl Catalog {
         self.entries.iter().find(|l| l.entry.id == id)
     }
 
-    /// Just the entries, in catalog order.
-    pub fn entry_list(&self) -> Vec<Entry> {
-        self.entries.iter().map(|l| l.entry.clone()).collect()
+    /// The entries, in catalog order, without their origins (no copy is made).
+    pub fn into_entries(self) -> Vec<Entry> {
+        self.entries.into_iter().map(|l| l.entry).collect()
     }
 }
 

@@ -23,7 +23,7 @@ use state::State;
 /// Open the explorer over `catalog` with `query`; returns the process exit status.
 pub fn run(catalog: Catalog, query: &str) -> io::Result<u8> {
     let skipped = catalog.skipped();
-    let entries = Arc::new(catalog.entry_list());
+    let entries = Arc::new(catalog.into_entries());
     let index = Arc::new(Index::new(&entries));
     terminal::install_panic_hook();
     let tty = terminal::enter()?;

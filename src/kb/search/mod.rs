@@ -69,12 +69,16 @@ pub struct Hit {
     pub title_matches: Vec<usize>,
 }
 
+/// What the index keeps of an entry. Phrases, literals and compiled patterns are only
+/// needed for candidates of a query, so they are made on first use.
 struct Doc {
-    title_lower: String,
-    phrases: Vec<String>,
+    title: String,
+    aliases: Vec<String>,
     patterns: Vec<String>,
+    /// Lowercase title and aliases, for containment.
+    phrases: OnceLock<Vec<String>>,
     /// Per pattern, a lowercase literal every match contains (see `pattern::required_literal`).
-    literals: Vec<Option<String>>,
+    literals: OnceLock<Vec<Option<String>>>,
     compiled: OnceLock<Vec<Option<Regex>>>,
     len: f64,
 }
@@ -82,7 +86,6 @@ struct Doc {
 /// The search index over a fixed list of entries.
 pub struct Index {
     docs: Vec<Doc>,
-    titles: Vec<String>,
     vocab: FxHashMap<Box<str>, u32>,
     postings: Vec<Vec<(u32, f32)>>,
     avg_len: f64,
@@ -95,9 +98,11 @@ impl Index {
         let mut postings: Vec<Vec<(u32, f32)>> = Vec::new();
         let mut docs = Vec::with_capacity(entries.len());
         let mut buf = String::new();
-        let mut tf: Vec<(u32, f32)> = Vec::new();
+        // Weights of the current document by word id; `touched` lists the ids to flush, so
+        // accumulating is linear in the number of tokens (no per-document sort or map).
+        let mut acc: Vec<f32> = Vec::new();
+        let mut touched: Vec<u32> = Vec::new();
         for (i, e) in entries.iter().enumerate() {
-            tf.clear();
             let mut add = |text: &str, w: f32| {
                 for_each_word(text, &mut buf, |word| {
                     let id = match vocab.get(word) {
@@ -106,10 +111,15 @@ impl Index {
                             let id = postings.len() as u32;
                             vocab.insert(word.into(), id);
                             postings.push(Vec::new());
+                            acc.push(0.0);
                             id
                         }
                     };
-                    tf.push((id, w));
+                    let slot = &mut acc[id as usize];
+                    if *slot == 0.0 {
+                        touched.push(id);
+                    }
+                    *slot += w;
                 });
             };
             add(&e.title, W_TITLE);
@@ -122,30 +132,18 @@ impl Index {
             add(&e.domain, W_META);
             add(&e.category, W_META);
             add(&e.root_cause, W_ROOT);
-            tf.sort_unstable_by_key(|&(id, _)| id);
             let mut len = 0.0;
-            let mut k = 0;
-            while k < tf.len() {
-                let id = tf[k].0;
-                let mut w = 0.0;
-                while k < tf.len() && tf[k].0 == id {
-                    w += tf[k].1;
-                    k += 1;
-                }
+            for id in touched.drain(..) {
+                let w = std::mem::take(&mut acc[id as usize]);
                 len += f64::from(w);
                 postings[id as usize].push((i as u32, w));
             }
-            let mut phrases = vec![e.title.to_lowercase()];
-            phrases.extend(e.aliases.iter().map(|a| a.to_lowercase()));
             docs.push(Doc {
-                title_lower: e.title.to_lowercase(),
-                phrases,
+                title: e.title.clone(),
+                aliases: e.aliases.clone(),
                 patterns: e.patterns.clone(),
-                literals: e
-                    .patterns
-                    .iter()
-                    .map(|p| super::pattern::required_literal(p))
-                    .collect(),
+                phrases: OnceLock::new(),
+                literals: OnceLock::new(),
                 compiled: OnceLock::new(),
                 len,
             });
@@ -157,7 +155,6 @@ impl Index {
         };
         Index {
             docs,
-            titles: entries.iter().map(|e| e.title.clone()).collect(),
             vocab,
             postings,
             avg_len: avg_len.max(1.0),
@@ -234,7 +231,7 @@ impl Index {
                 None
             };
             let contained = d
-                .phrases
+                .phrases()
                 .iter()
                 .find(|p| {
                     p.len() >= 8 && query_lower.contains(p.as_str())
@@ -251,8 +248,8 @@ impl Index {
         let fuzzy_on = query.chars().count() <= FUZZY_MAX_QUERY;
         let mut hits: Vec<Hit> = Vec::new();
         if fuzzy_on {
-            for (doc, title) in self.titles.iter().enumerate() {
-                if let Some(score) = matcher.fuzzy_match(title, query) {
+            for (doc, d) in self.docs.iter().enumerate() {
+                if let Some(score) = matcher.fuzzy_match(&d.title, query) {
                     let scaled = (score as f64 / (query.chars().count() as f64 * 24.0)).min(1.0);
                     signals.entry(doc).or_default().fuzzy = scaled * FUZZY_MAX;
                 }
@@ -299,7 +296,7 @@ impl Index {
         matcher: &SkimMatcherV2,
         fuzzy_on: bool,
     ) -> Vec<usize> {
-        let title = &self.titles[doc];
+        let title = &self.docs[doc].title;
         if fuzzy_on
             && s.fuzzy > 0.0
             && s.matched_words.is_empty()
@@ -307,7 +304,7 @@ impl Index {
         {
             return idx;
         }
-        let lower = &self.docs[doc].title_lower;
+        let lower = &self.docs[doc].phrases()[0];
         let mut marks = Vec::new();
         // Map byte offsets of the lowercased title to character positions (lowercasing can
         // change byte lengths, so only trust it when lengths agree).
@@ -337,11 +334,27 @@ impl Index {
 }
 
 impl Doc {
+    /// Lowercase title first, then aliases.
+    fn phrases(&self) -> &[String] {
+        self.phrases.get_or_init(|| {
+            std::iter::once(&self.title)
+                .chain(&self.aliases)
+                .map(|t| t.to_lowercase())
+                .collect()
+        })
+    }
+
     /// The first pattern that matches; patterns whose required literal is missing from the
     /// query are skipped without being compiled.
     fn matching_pattern(&self, query: &str, query_lower: &str) -> Option<usize> {
+        let literals = self.literals.get_or_init(|| {
+            self.patterns
+                .iter()
+                .map(|p| super::pattern::required_literal(p))
+                .collect()
+        });
         let possible = |i: usize| {
-            self.literals[i]
+            literals[i]
                 .as_deref()
                 .is_none_or(|lit| query_lower.contains(lit))
         };
