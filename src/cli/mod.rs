@@ -4,6 +4,7 @@
 mod import;
 mod lint;
 mod paths;
+mod scan;
 mod search;
 
 pub use search::Args as SearchArgs;
@@ -23,6 +24,7 @@ Examples:
   errdex search --json 'x509: certificate signed by unknown authority'
   kubectl logs pod/api-7d9f | tail -1 | errdex search -
   errdex show grpc/grpc-connection-reset-by-peer --markdown
+  errdex scan /var/log/app.log              known errors in a log, with counts and lines
   errdex lint ~/.local/share/errdex/entries
   errdex import --format deadends ../datasets/deadends-canons --out ./imported
 
@@ -55,6 +57,8 @@ pub enum Command {
     Show(show::Args),
     /// Check entry files and report problems as file:line:column.
     Lint(lint::Args),
+    /// Stream log files (or stdin) and report the known errors in them.
+    Scan(scan::Args),
     /// Convert Markdown exports or deadends.dev JSON canons into YAML entries.
     Import(import::Args),
     /// Print the folders errdex reads and writes.
@@ -108,6 +112,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<u8, CliError> {
         Command::Show(args) => show::run(cli, args),
         Command::Lint(args) => lint::run(cli, args),
         Command::Import(args) => import::run(args),
+        Command::Scan(args) => scan::run(cli, args),
         Command::Paths => paths::run(),
         Command::Completions { shell } => {
             let mut out = io::stdout().lock();

@@ -57,17 +57,19 @@ pub fn run(cli: &Cli, args: &Args) -> Result<u8, CliError> {
     } else {
         index.search(&query, args.limit)
     };
-    print_hits(&entries, &hits, args.json, args.explain)?;
+    print_hits(&entries, &hits, &query, args.json, args.explain)?;
     Ok(if hits.is_empty() { NOT_FOUND } else { FOUND })
 }
 
 fn print_hits(
     entries: &[crate::kb::Entry],
     hits: &[Hit],
+    query: &str,
     json: bool,
     explain: bool,
 ) -> Result<(), CliError> {
     let mut out = BufWriter::new(io::stdout().lock());
+    let (parsed, normalized) = Index::analyze(query);
     if json {
         let rows: Vec<JsonHit<'_>> = hits
             .iter()
@@ -83,9 +85,36 @@ fn print_hits(
                 }
             })
             .collect();
-        serde_json::to_writer_pretty(&mut out, &rows).map_err(io::Error::from)?;
+        if explain {
+            // With --explain the output is an object: how the query was read, and the hits.
+            let doc =
+                serde_json::json!({ "query": parsed, "normalized": normalized, "hits": rows });
+            serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::from)?;
+        } else {
+            serde_json::to_writer_pretty(&mut out, &rows).map_err(io::Error::from)?;
+        }
         writeln!(out)?;
     } else {
+        if explain {
+            for l in &normalized.lines {
+                writeln!(
+                    out,
+                    "query line (weight {}): {}",
+                    l.weight,
+                    text::inline(&l.masked)
+                )?;
+            }
+            if parsed.has_filters() {
+                writeln!(
+                    out,
+                    "filters: {}",
+                    text::inline(
+                        &serde_json::to_string(&(&parsed.groups, &parsed.not, &parsed.filters))
+                            .unwrap_or_default()
+                    )
+                )?;
+            }
+        }
         for h in hits {
             let e = &entries[h.doc];
             writeln!(

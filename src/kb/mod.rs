@@ -10,6 +10,7 @@ pub mod locate;
 pub mod markdown;
 pub mod paths;
 pub mod pattern;
+pub mod scan;
 pub mod search;
 pub mod validate;
 pub mod version;

@@ -4,6 +4,7 @@ mod corpus;
 mod e2e;
 mod import;
 mod lint;
+mod scan;
 mod sources;
 mod tui;
 

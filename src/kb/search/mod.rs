@@ -1,6 +1,9 @@
 //! Search: one ranking function that the explorer and every command call, so they can
 //! never disagree.
 //!
+//! The query is parsed for syntax (`query`), then normalised (`normalize`): JSON log
+//! lines unwrapped, stack frames dropped, variable parts masked, error lines weighted.
+//!
 //! Signals, combined into one score:
 //! - a word index over title, aliases, tags, domain, category and root cause, with rarity
 //!   weighting (BM25) and per-field weights;
@@ -8,6 +11,8 @@
 //! - the title or an alias contained in the query, or the query in them;
 //! - a fuzzy subsequence match on titles and aliases, for short typed queries.
 
+pub mod normalize;
+pub mod query;
 mod tokens;
 
 use std::collections::HashMap;
@@ -36,10 +41,12 @@ const CONTAIN_BONUS: f64 = 8.0;
 const FUZZY_MAX: f64 = 4.0;
 /// Queries up to this many characters also get fuzzy matching.
 const FUZZY_MAX_QUERY: usize = 40;
-/// Patterns are tried on this many of the best word-index candidates: a pasted line that
-/// carries an error shares its words with that entry, and compiling every pattern of a
-/// large corpus on each query would cost more than the whole rest of the search.
-const PATTERN_CANDIDATES: usize = 32;
+/// Patterns and containment are tried on this many of the best word-index candidates: a
+/// pasted line that carries an error shares its words with that entry, and compiling every
+/// pattern of a large corpus on each query would cost more than the rest of the search.
+const CONTAIN_CANDIDATES: usize = 32;
+/// Patterns are tried on at most this many kept lines of a trace.
+const PATTERN_LINES: usize = 40;
 
 /// Why an entry scored, for `--explain` and for highlighting.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -72,11 +79,20 @@ pub struct Hit {
 /// What the index keeps of an entry. Phrases, literals and compiled patterns are only
 /// needed for candidates of a query, so they are made on first use.
 struct Doc {
+    id: String,
     title: String,
     aliases: Vec<String>,
+    tags: Vec<String>,
+    domain: String,
+    category: String,
+    verification: &'static str,
     patterns: Vec<String>,
-    /// Lowercase title and aliases, for containment.
+    /// Masked lowercase title and aliases, for containment.
     phrases: OnceLock<Vec<String>>,
+    /// Lowercase title and aliases, for `^prefix` and `suffix$`.
+    lowered: OnceLock<Vec<String>>,
+    /// Lowercase title, aliases, id and tags, one per line, for `'exact` and `!not`.
+    haystack: OnceLock<String>,
     /// Per pattern, a lowercase literal every match contains (see `pattern::required_literal`).
     literals: OnceLock<Vec<Option<String>>>,
     compiled: OnceLock<Vec<Option<Regex>>>,
@@ -139,10 +155,17 @@ impl Index {
                 postings[id as usize].push((i as u32, w));
             }
             docs.push(Doc {
+                id: e.id.clone(),
                 title: e.title.clone(),
                 aliases: e.aliases.clone(),
+                tags: e.tags.clone(),
+                domain: e.domain.clone(),
+                category: e.category.clone(),
+                verification: e.verification.as_str(),
                 patterns: e.patterns.clone(),
                 phrases: OnceLock::new(),
+                lowered: OnceLock::new(),
+                haystack: OnceLock::new(),
                 literals: OnceLock::new(),
                 compiled: OnceLock::new(),
                 len,
@@ -177,11 +200,26 @@ impl Index {
         self.search_counted(query, limit).0
     }
 
+    /// How a query is read: its syntax and its normalised lines (for `--explain`).
+    pub fn analyze(input: &str) -> (query::Query, normalize::Normalized) {
+        let q = query::parse(input);
+        let n = normalize::normalize(&q.text);
+        (q, n)
+    }
+
     /// Like [`Index::search`], also returning how many entries matched in all.
-    pub fn search_counted(&self, query: &str, limit: usize) -> (Vec<Hit>, usize) {
-        let query = query.trim();
-        if query.is_empty() {
-            let all = (0..self.docs.len().min(limit))
+    pub fn search_counted(&self, input: &str, limit: usize) -> (Vec<Hit>, usize) {
+        let (q, norm) = Index::analyze(input);
+        let mut signals: HashMap<usize, Signals> = HashMap::new();
+        if norm.lines.is_empty() {
+            // Nothing to rank by: every entry that passes the filters, in index order.
+            let all: Vec<usize> = (0..self.docs.len())
+                .filter(|&d| self.passes(d, &q))
+                .collect();
+            let total = all.len();
+            let hits = all
+                .into_iter()
+                .take(limit)
                 .map(|doc| Hit {
                     doc,
                     score: 0.0,
@@ -189,14 +227,20 @@ impl Index {
                     title_matches: Vec::new(),
                 })
                 .collect();
-            return (all, self.docs.len());
+            return (hits, total);
         }
-        let mut signals: HashMap<usize, Signals> = HashMap::new();
-        let mut qwords = words(query);
-        qwords.sort();
-        qwords.dedup();
+        // Query words, each with the weight of the heaviest line it appears on.
+        let mut qwords: HashMap<String, f32> = HashMap::new();
+        for line in &norm.lines {
+            for w in words(&line.masked) {
+                let e = qwords.entry(w).or_insert(0.0);
+                *e = e.max(line.weight);
+            }
+        }
+        let mut qwords: Vec<(String, f32)> = qwords.into_iter().collect();
+        qwords.sort_by(|a, b| a.0.cmp(&b.0));
         let n = self.docs.len() as f64;
-        for w in &qwords {
+        for (w, qw) in &qwords {
             let Some(list) = self
                 .vocab
                 .get(w.as_str())
@@ -207,54 +251,51 @@ impl Index {
             let idf = (1.0 + (n - list.len() as f64 + 0.5) / (list.len() as f64 + 0.5)).ln();
             for &(doc, tf) in list {
                 let tf = f64::from(tf);
-                let norm = 1.0 - B + B * self.docs[doc as usize].len / self.avg_len;
+                let norm_len = 1.0 - B + B * self.docs[doc as usize].len / self.avg_len;
                 let s = signals.entry(doc as usize).or_default();
-                s.words += idf * tf * (K1 + 1.0) / (tf + K1 * norm);
+                s.words += f64::from(*qw) * idf * tf * (K1 + 1.0) / (tf + K1 * norm_len);
                 s.matched_words.push(w.clone());
             }
         }
-        let query_lower = query.to_lowercase();
-        // Containment is cheap: check every word-index candidate (or every entry when the
-        // index found nothing). Patterns only on the best candidates (see PATTERN_CANDIDATES).
-        let mut candidates: Vec<(usize, f64)> = if signals.is_empty() {
-            (0..self.docs.len()).map(|d| (d, 0.0)).collect()
-        } else {
-            signals.iter().map(|(&d, s)| (d, s.words)).collect()
-        };
-        let with_words = !signals.is_empty();
+        // Patterns and containment for the best word-index candidates only: a pasted line
+        // that carries an error shares its words with that entry (see PATTERN_CANDIDATES).
+        let mut candidates: Vec<(usize, f64)> =
+            signals.iter().map(|(&d, s)| (d, s.words)).collect();
         candidates.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        for (rank, &(doc, _)) in candidates.iter().enumerate() {
+        for &(doc, _) in candidates.iter().take(CONTAIN_CANDIDATES) {
             let d = &self.docs[doc];
-            let pattern = if with_words && rank < PATTERN_CANDIDATES {
-                d.matching_pattern(query, &query_lower)
-            } else {
-                None
-            };
+            let pattern = norm
+                .lines
+                .iter()
+                .take(PATTERN_LINES)
+                .find_map(|l| d.matching_pattern(&l.raw, &l.raw.to_lowercase()));
             let contained = d
                 .phrases()
                 .iter()
                 .find(|p| {
-                    p.len() >= 8 && query_lower.contains(p.as_str())
-                        || query_lower.len() >= 8 && p.contains(&query_lower)
+                    norm.lines.iter().any(|l| {
+                        p.len() >= 10 && l.masked.contains(p.as_str())
+                            || l.masked.len() >= 10 && p.contains(l.masked.as_str())
+                    })
                 })
                 .cloned();
-            if pattern.is_some() || contained.is_some() {
-                let s = signals.entry(doc).or_default();
+            if let Some(s) = signals.get_mut(&doc) {
                 s.pattern = pattern;
                 s.contained = contained;
             }
         }
         let matcher = SkimMatcherV2::default().ignore_case();
-        let fuzzy_on = query.chars().count() <= FUZZY_MAX_QUERY;
-        let mut hits: Vec<Hit> = Vec::new();
+        let typed = q.text.trim();
+        let fuzzy_on = norm.lines.len() == 1 && typed.chars().count() <= FUZZY_MAX_QUERY;
         if fuzzy_on {
             for (doc, d) in self.docs.iter().enumerate() {
-                if let Some(score) = matcher.fuzzy_match(&d.title, query) {
-                    let scaled = (score as f64 / (query.chars().count() as f64 * 24.0)).min(1.0);
+                if let Some(score) = matcher.fuzzy_match(&d.title, typed) {
+                    let scaled = (score as f64 / (typed.chars().count() as f64 * 24.0)).min(1.0);
                     signals.entry(doc).or_default().fuzzy = scaled * FUZZY_MAX;
                 }
             }
         }
+        let mut hits: Vec<Hit> = Vec::new();
         for (doc, s) in signals {
             let score = s.words
                 + if s.pattern.is_some() {
@@ -268,7 +309,7 @@ impl Index {
                     0.0
                 }
                 + s.fuzzy;
-            if score <= 0.0 {
+            if score <= 0.0 || !self.passes(doc, &q) {
                 continue;
             }
             hits.push(Hit {
@@ -282,9 +323,34 @@ impl Index {
         let total = hits.len();
         hits.truncate(limit);
         for hit in &mut hits {
-            hit.title_matches = self.highlight(hit.doc, query, &hit.signals, &matcher, fuzzy_on);
+            hit.title_matches = self.highlight(hit.doc, typed, &hit.signals, &matcher, fuzzy_on);
         }
         (hits, total)
+    }
+
+    /// Whether entry `doc` passes the query's filters.
+    fn passes(&self, doc: usize, q: &query::Query) -> bool {
+        if !q.has_filters() {
+            return true;
+        }
+        let d = &self.docs[doc];
+        let fields_ok = q.filters.iter().all(|f| {
+            let value = match f.field {
+                query::Field::Domain => d.domain.as_str(),
+                query::Field::Category => d.category.as_str(),
+                query::Field::Verification => d.verification,
+            };
+            (value == f.value) != f.negate
+        });
+        if !fields_ok {
+            return false;
+        }
+        let hay = d.haystack();
+        let lowered = d.lowered();
+        q.groups
+            .iter()
+            .all(|g| g.iter().any(|t| query::term_matches(t, hay, lowered)))
+            && !q.not.iter().any(|t| query::term_matches(t, hay, lowered))
     }
 
     /// Character positions of the title that the query matched.
@@ -304,7 +370,7 @@ impl Index {
         {
             return idx;
         }
-        let lower = &self.docs[doc].phrases()[0];
+        let lower = &title.to_lowercase();
         let mut marks = Vec::new();
         // Map byte offsets of the lowercased title to character positions (lowercasing can
         // change byte lengths, so only trust it when lengths agree).
@@ -334,13 +400,37 @@ impl Index {
 }
 
 impl Doc {
-    /// Lowercase title first, then aliases.
+    /// Masked lowercase title first, then aliases (the same masking as queries get).
     fn phrases(&self) -> &[String] {
         self.phrases.get_or_init(|| {
             std::iter::once(&self.title)
                 .chain(&self.aliases)
+                .map(|t| normalize::mask(t))
+                .collect()
+        })
+    }
+
+    /// Lowercase title first, then aliases.
+    fn lowered(&self) -> &[String] {
+        self.lowered.get_or_init(|| {
+            std::iter::once(&self.title)
+                .chain(&self.aliases)
                 .map(|t| t.to_lowercase())
                 .collect()
+        })
+    }
+
+    /// Lowercase title, aliases, id and tags, one per line.
+    fn haystack(&self) -> &str {
+        self.haystack.get_or_init(|| {
+            let mut h = self.lowered().join("\n");
+            h.push('\n');
+            h.push_str(&self.id);
+            for t in &self.tags {
+                h.push('\n');
+                h.push_str(&t.to_lowercase());
+            }
+            h
         })
     }
 

@@ -1,0 +1,360 @@
+//! Scanning logs of any size for known errors.
+//!
+//! Every entry pattern is compiled once (as a byte regex, so invalid UTF-8 is fine). An
+//! Aho-Corasick automaton over the patterns' required literals (see
+//! `pattern::required_literal`) and the entries' longer aliases picks, for each line, the
+//! few patterns that can match; only those run. Patterns without a usable literal run on
+//! every line through one regex set. Lines are read in segments of at most
+//! [`MAX_SEGMENT`] bytes, so a gigabyte without a newline needs no more memory than that.
+
+use std::collections::HashMap;
+use std::io::{self, BufRead};
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use super::entry::Entry;
+use super::pattern;
+
+/// The longest piece of one line looked at at a time.
+pub const MAX_SEGMENT: usize = 64 * 1024;
+/// The longest sample line kept per finding.
+const SAMPLE: usize = 400;
+/// Aliases shorter than this are too generic to count as a match on their own.
+const MIN_ALIAS: usize = 16;
+/// Aliases longer than this are example lines, not wordings that recur verbatim.
+const MAX_ALIAS: usize = 120;
+
+/// What the literal prefilter points at.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    /// Run pattern `n` (an index into `Scanner::patterns`).
+    Pattern(usize),
+    /// The alias itself matched: a finding for entry `n`.
+    Alias(usize),
+}
+
+/// Known errors found in one input.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    /// The input (`-` for stdin).
+    pub file: String,
+    /// The entry's id.
+    pub id: String,
+    /// The entry's title.
+    pub title: String,
+    /// Lines that matched.
+    pub count: u64,
+    /// First matching line (1-based).
+    pub first_line: u64,
+    /// Last matching line.
+    pub last_line: u64,
+    /// The first matching line (lossy UTF-8, cut to a few hundred characters).
+    pub sample: String,
+}
+
+/// The compiled matchers for a set of entries.
+pub struct Scanner {
+    ids: Vec<(String, String)>,
+    /// (entry index, source, regex compiled on first use)
+    patterns: Vec<(usize, String, OnceLock<Option<Regex>>)>,
+    literals: AhoCorasick,
+    /// For each distinct literal, what it points at.
+    targets: Vec<Vec<Target>>,
+    /// Patterns without a literal, as one set; values index `always_entry`.
+    always: Option<RegexSet>,
+    always_entry: Vec<usize>,
+}
+
+/// Running totals of one input.
+#[derive(Default)]
+struct Tally {
+    count: u64,
+    first: u64,
+    last: u64,
+    sample: String,
+}
+
+impl Scanner {
+    /// Compile the matchers of `entries`. Patterns that do not compile are skipped (lint
+    /// reports them).
+    pub fn new(entries: &[Entry]) -> Scanner {
+        let mut ids = Vec::with_capacity(entries.len());
+        let mut patterns = Vec::new();
+        let mut lits: Vec<String> = Vec::new();
+        let mut targets: Vec<Vec<Target>> = Vec::new();
+        let mut slot: HashMap<String, usize> = HashMap::new();
+        let mut add =
+            |lit: String, t: Target, lits: &mut Vec<String>, targets: &mut Vec<Vec<Target>>| {
+                let i = *slot.entry(lit.clone()).or_insert_with(|| {
+                    lits.push(lit);
+                    targets.push(Vec::new());
+                    lits.len() - 1
+                });
+                targets[i].push(t);
+            };
+        let mut always_src = Vec::new();
+        let mut always_entry = Vec::new();
+        for (ei, e) in entries.iter().enumerate() {
+            ids.push((e.id.clone(), e.title.clone()));
+            for p in &e.patterns {
+                match pattern::required_literal(p) {
+                    Some(lit) => {
+                        add(
+                            lit,
+                            Target::Pattern(patterns.len()),
+                            &mut lits,
+                            &mut targets,
+                        );
+                        patterns.push((ei, p.clone(), OnceLock::new()));
+                    }
+                    None if pattern::compile(p).is_ok() => {
+                        always_src.push(p.clone());
+                        always_entry.push(ei);
+                    }
+                    None => {}
+                }
+            }
+            // Aliases that are fixed wordings (no numbers, not whole example lines) recur
+            // verbatim in logs; the rest carry example addresses and ids that never do.
+            let fixed = |a: &&String| {
+                (MIN_ALIAS..=MAX_ALIAS).contains(&a.len()) && !a.chars().any(|c| c.is_ascii_digit())
+            };
+            for a in e.aliases.iter().filter(fixed) {
+                add(a.to_lowercase(), Target::Alias(ei), &mut lits, &mut targets);
+            }
+        }
+        let literals = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&lits)
+            .unwrap_or_else(|_| {
+                AhoCorasick::new(Vec::<String>::new()).unwrap_or_else(|_| unreachable!())
+            });
+        let always = if always_src.is_empty() {
+            None
+        } else {
+            RegexSetBuilder::new(&always_src)
+                .size_limit(pattern::SIZE_LIMIT * 8)
+                .build()
+                .ok()
+        };
+        Scanner {
+            ids,
+            patterns,
+            literals,
+            targets,
+            always,
+            always_entry,
+        }
+    }
+
+    /// How many patterns run only when their literal is present, and how many on every line.
+    pub fn pattern_counts(&self) -> (usize, usize) {
+        (self.patterns.len(), self.always_entry.len())
+    }
+
+    /// Scan `input`, naming it `file` in the findings. Findings are in order of first line.
+    /// Returns what was found before an I/O error together with the error, if any.
+    pub fn scan(&self, file: &str, input: &mut dyn BufRead) -> (Vec<Finding>, Option<io::Error>) {
+        let mut tallies: HashMap<usize, Tally> = HashMap::new();
+        let mut hit_mark: Vec<u64> = vec![0; self.ids.len()];
+        let mut lower: Vec<u8> = Vec::with_capacity(MAX_SEGMENT);
+        let mut segment: Vec<u8> = Vec::with_capacity(MAX_SEGMENT);
+        let mut line_no: u64 = 1;
+        let mut stamp: u64 = 0;
+        let mut error = None;
+        loop {
+            segment.clear();
+            let ended = match read_segment(input, &mut segment) {
+                Ok(Some(ended)) => ended,
+                Ok(None) => break,
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            };
+            stamp += 1;
+            // Literals are lowercase; a lowercase copy lets a case-sensitive DFA do the work.
+            lower.clear();
+            lower.extend_from_slice(&segment);
+            lower.make_ascii_lowercase();
+            let mut record = |ei: usize, hit_mark: &mut Vec<u64>| {
+                if hit_mark[ei] == stamp {
+                    return;
+                }
+                hit_mark[ei] = stamp;
+                let t = tallies.entry(ei).or_default();
+                // A line cut into segments counts once per entry.
+                if t.last == line_no && t.count > 0 {
+                    return;
+                }
+                t.count += 1;
+                if t.first == 0 {
+                    t.first = line_no;
+                    t.sample = sample(&segment);
+                }
+                t.last = line_no;
+            };
+            // Most log lines carry no literal at all: one fast check, then the full walk.
+            let candidates = self.literals.is_match(&lower);
+            for m in candidates
+                .then(|| self.literals.find_overlapping_iter(&lower))
+                .into_iter()
+                .flatten()
+            {
+                for target in &self.targets[m.pattern().as_usize()] {
+                    match *target {
+                        Target::Alias(ei) => record(ei, &mut hit_mark),
+                        Target::Pattern(pi) => {
+                            let (ei, src, re) = &self.patterns[pi];
+                            if hit_mark[*ei] == stamp {
+                                continue;
+                            }
+                            let re = re.get_or_init(|| bytes_regex(src).ok());
+                            if re.as_ref().is_some_and(|re| re.is_match(&segment)) {
+                                record(*ei, &mut hit_mark);
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(set) = self.always.as_ref().filter(|set| set.is_match(&segment)) {
+                for i in set.matches(&segment).iter() {
+                    record(self.always_entry[i], &mut hit_mark);
+                }
+            }
+            if ended {
+                line_no += 1;
+            }
+        }
+        let mut found: Vec<Finding> = tallies
+            .into_iter()
+            .map(|(ei, t)| Finding {
+                file: file.to_string(),
+                id: self.ids[ei].0.clone(),
+                title: self.ids[ei].1.clone(),
+                count: t.count,
+                first_line: t.first,
+                last_line: t.last,
+                sample: t.sample,
+            })
+            .collect();
+        found.sort_by(|a, b| a.first_line.cmp(&b.first_line).then(a.id.cmp(&b.id)));
+        (found, error)
+    }
+}
+
+fn bytes_regex(p: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(p)
+        .size_limit(pattern::SIZE_LIMIT)
+        .dfa_size_limit(4 * pattern::SIZE_LIMIT)
+        .build()
+}
+
+/// Read up to the next newline, or [`MAX_SEGMENT`] bytes, into `out` (without the newline).
+/// `Ok(Some(true))` when the line ended, `Ok(Some(false))` when it goes on, `Ok(None)` at
+/// the end of the input.
+fn read_segment(input: &mut dyn BufRead, out: &mut Vec<u8>) -> io::Result<Option<bool>> {
+    loop {
+        let buf = match input.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok(if out.is_empty() { None } else { Some(true) });
+        }
+        let room = MAX_SEGMENT - out.len();
+        let window = &buf[..buf.len().min(room)];
+        if let Some(i) = memchr::memchr(b'\n', window) {
+            out.extend_from_slice(&window[..i]);
+            input.consume(i + 1);
+            if out.last() == Some(&b'\r') {
+                out.pop();
+            }
+            return Ok(Some(true));
+        }
+        let n = window.len();
+        out.extend_from_slice(window);
+        input.consume(n);
+        if out.len() >= MAX_SEGMENT {
+            return Ok(Some(false));
+        }
+    }
+}
+
+fn sample(line: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&line[..line.len().min(SAMPLE * 4)]);
+    let mut s: String = text.chars().take(SAMPLE).collect();
+    if text.chars().count() > SAMPLE {
+        s.push('…');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kb::entry::Verification;
+
+    fn entry(id: &str, title: &str, patterns: &[&str]) -> Entry {
+        Entry {
+            id: id.into(),
+            title: title.into(),
+            domain: id.split('/').next().unwrap_or("x").into(),
+            category: "c".into(),
+            verification: Verification::Authored,
+            fix_rate: None,
+            aliases: vec![],
+            patterns: patterns.iter().map(|p| p.to_string()).collect(),
+            root_cause: "r".into(),
+            versions: vec![],
+            workarounds: vec![],
+            dead_ends: vec![],
+            related: vec![],
+            references: vec![],
+            tags: vec![],
+        }
+    }
+
+    #[test]
+    fn counts_lines_per_entry_with_first_and_last() {
+        let s = Scanner::new(&[
+            entry(
+                "a/refused",
+                "connection refused",
+                &["(?i)connect: connection refused"],
+            ),
+            entry("a/oom", "oom", &[r"Out of memory: Killed process \d+"]),
+            entry("a/digits", "digits", &[r"\d{3}-\d{3}"]),
+        ]);
+        assert_eq!(s.pattern_counts(), (2, 1));
+        let log = b"ok\ndial tcp: CONNECT: connection refused\r\nmid 555-123\n\xff\xfe garbage\nOut of memory: Killed process 42 (x)\ndial tcp: connect: connection refused\n";
+        let (found, err) = s.scan("log", &mut &log[..]);
+        assert!(err.is_none());
+        let get = |id: &str| found.iter().find(|f| f.id == id).cloned();
+        let r = get("a/refused").expect("refused found");
+        assert_eq!((r.count, r.first_line, r.last_line), (2, 2, 6));
+        assert_eq!(r.sample, "dial tcp: CONNECT: connection refused");
+        assert_eq!(get("a/oom").map(|f| f.first_line), Some(5));
+        assert_eq!(get("a/digits").map(|f| f.count), Some(1));
+    }
+
+    #[test]
+    fn a_line_longer_than_a_segment_counts_once_and_keeps_line_numbers() {
+        let s = Scanner::new(&[entry("a/x", "needle", &["needle here"])]);
+        let mut log = vec![b'x'; MAX_SEGMENT * 3];
+        log.extend_from_slice(b"needle here");
+        log.extend(std::iter::repeat_n(b'y', MAX_SEGMENT));
+        log.extend_from_slice(b" needle here\nneedle here\n");
+        let (found, _) = s.scan("log", &mut &log[..]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].count, found[0].first_line, found[0].last_line),
+            (2, 1, 2)
+        );
+        assert!(found[0].sample.chars().count() <= SAMPLE + 1);
+    }
+}
