@@ -45,6 +45,18 @@ const FUZZY_MAX_QUERY: usize = 40;
 /// pasted line that carries an error shares its words with that entry, and compiling every
 /// pattern of a large corpus on each query would cost more than the rest of the search.
 const CONTAIN_CANDIDATES: usize = 32;
+/// A word in at least this many entries (or 5% of them) only re-scores candidates.
+const COMMON_MIN: usize = 200;
+/// Titles scored by the fuzzy matcher: the best word-index candidates.
+const FUZZY_CANDIDATES: usize = 200;
+/// Up to this many entries, a query the word index found nothing for is fuzzy-matched
+/// against every title (typos in a single word, run-together words).
+const FUZZY_FULL_SCAN: usize = 5000;
+/// Vocabulary words a partly typed word expands to, at most.
+const PREFIX_EXPANSIONS: usize = 24;
+/// Weight of a word reached by completing the word being typed, or by correcting a typo.
+const PREFIX_WEIGHT: f32 = 0.8;
+const TYPO_WEIGHT: f32 = 0.6;
 /// Patterns are tried on at most this many kept lines of a trace.
 const PATTERN_LINES: usize = 40;
 
@@ -103,6 +115,8 @@ struct Doc {
 pub struct Index {
     docs: Vec<Doc>,
     vocab: FxHashMap<Box<str>, u32>,
+    /// The vocabulary sorted, for completing a word being typed.
+    sorted_vocab: OnceLock<Vec<(Box<str>, u32)>>,
     postings: Vec<Vec<(u32, f32)>>,
     avg_len: f64,
 }
@@ -179,6 +193,7 @@ impl Index {
         Index {
             docs,
             vocab,
+            sorted_vocab: OnceLock::new(),
             postings,
             avg_len: avg_len.max(1.0),
         }
@@ -210,7 +225,6 @@ impl Index {
     /// Like [`Index::search`], also returning how many entries matched in all.
     pub fn search_counted(&self, input: &str, limit: usize) -> (Vec<Hit>, usize) {
         let (q, norm) = Index::analyze(input);
-        let mut signals: HashMap<usize, Signals> = HashMap::new();
         if norm.lines.is_empty() {
             // Nothing to rank by: every entry that passes the filters, in index order.
             let all: Vec<usize> = (0..self.docs.len())
@@ -237,33 +251,70 @@ impl Index {
                 *e = e.max(line.weight);
             }
         }
-        let mut qwords: Vec<(String, f32)> = qwords.into_iter().collect();
-        qwords.sort_by(|a, b| a.0.cmp(&b.0));
-        let n = self.docs.len() as f64;
-        for (w, qw) in &qwords {
-            let Some(list) = self
-                .vocab
-                .get(w.as_str())
-                .map(|&id| &self.postings[id as usize])
-            else {
-                continue;
-            };
+        let typed = q.text.trim();
+        let typing = norm.lines.len() == 1 && typed.chars().count() <= FUZZY_MAX_QUERY;
+        if typing {
+            self.expand(&mut qwords, typed);
+        }
+        // Known query words with their postings, rarest first (at most 64: one bit each).
+        let mut terms: Vec<Term<'_>> = qwords
+            .into_iter()
+            .filter_map(|(w, qw)| {
+                let id = *self.vocab.get(w.as_str())?;
+                Some((w, qw, self.postings[id as usize].as_slice()))
+            })
+            .collect();
+        terms.sort_by(|a, b| a.2.len().cmp(&b.2.len()).then(a.0.cmp(&b.0)));
+        terms.truncate(64);
+        let n_docs = self.docs.len();
+        let n = n_docs as f64;
+        // Words in more than this many entries do not bring in new candidates; they only
+        // add to the score of entries a rarer word found (a MaxScore-style cut).
+        let common = (n_docs / 20).max(COMMON_MIN);
+        let mut score = vec![0.0f64; n_docs];
+        let mut mask = vec![0u64; n_docs];
+        let mut touched: Vec<u32> = Vec::new();
+        for (ti, (_, qw, list)) in terms.iter().enumerate() {
             let idf = (1.0 + (n - list.len() as f64 + 0.5) / (list.len() as f64 + 0.5)).ln();
-            for &(doc, tf) in list {
+            let add = |doc: u32, tf: f32, score: &mut Vec<f64>, mask: &mut Vec<u64>| {
                 let tf = f64::from(tf);
-                let norm_len = 1.0 - B + B * self.docs[doc as usize].len / self.avg_len;
-                let s = signals.entry(doc as usize).or_default();
-                s.words += f64::from(*qw) * idf * tf * (K1 + 1.0) / (tf + K1 * norm_len);
-                s.matched_words.push(w.clone());
+                let d = doc as usize;
+                let norm_len = 1.0 - B + B * self.docs[d].len / self.avg_len;
+                score[d] += f64::from(*qw) * idf * tf * (K1 + 1.0) / (tf + K1 * norm_len);
+                mask[d] |= 1 << ti;
+            };
+            if ti == 0 || list.len() <= common || touched.is_empty() {
+                for &(doc, tf) in *list {
+                    if mask[doc as usize] == 0 {
+                        touched.push(doc);
+                    }
+                    add(doc, tf, &mut score, &mut mask);
+                }
+            } else if touched.len() * 16 < list.len() {
+                for &doc in &touched {
+                    if let Ok(i) = list.binary_search_by_key(&doc, |p| p.0) {
+                        add(doc, list[i].1, &mut score, &mut mask);
+                    }
+                }
+            } else {
+                for &(doc, tf) in *list {
+                    if mask[doc as usize] != 0 {
+                        add(doc, tf, &mut score, &mut mask);
+                    }
+                }
             }
         }
         // Patterns and containment for the best word-index candidates only: a pasted line
-        // that carries an error shares its words with that entry (see PATTERN_CANDIDATES).
-        let mut candidates: Vec<(usize, f64)> =
-            signals.iter().map(|(&d, s)| (d, s.words)).collect();
-        candidates.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        for &(doc, _) in candidates.iter().take(CONTAIN_CANDIDATES) {
-            let d = &self.docs[doc];
+        // that carries an error shares its words with that entry (see CONTAIN_CANDIDATES).
+        let mut ranked: Vec<u32> = touched.clone();
+        top_n(
+            &mut ranked,
+            FUZZY_CANDIDATES.max(CONTAIN_CANDIDATES),
+            &score,
+        );
+        let mut extra: HashMap<usize, Signals> = HashMap::new();
+        for &doc in ranked.iter().take(CONTAIN_CANDIDATES) {
+            let d = &self.docs[doc as usize];
             let pattern = norm
                 .lines
                 .iter()
@@ -279,53 +330,136 @@ impl Index {
                     })
                 })
                 .cloned();
-            if let Some(s) = signals.get_mut(&doc) {
-                s.pattern = pattern;
-                s.contained = contained;
+            if pattern.is_some() || contained.is_some() {
+                let e = extra.entry(doc as usize).or_default();
+                e.pattern = pattern;
+                e.contained = contained;
             }
         }
         let matcher = SkimMatcherV2::default().ignore_case();
-        let typed = q.text.trim();
-        let fuzzy_on = norm.lines.len() == 1 && typed.chars().count() <= FUZZY_MAX_QUERY;
+        let fuzzy_on = typing;
         if fuzzy_on {
-            for (doc, d) in self.docs.iter().enumerate() {
-                if let Some(score) = matcher.fuzzy_match(&d.title, typed) {
-                    let scaled = (score as f64 / (typed.chars().count() as f64 * 24.0)).min(1.0);
-                    signals.entry(doc).or_default().fuzzy = scaled * FUZZY_MAX;
+            // Fuzzy scoring of titles is for the best candidates (bonus and highlight); a
+            // scan of every title only when nothing else matched and the corpus is small.
+            let mut pool: Vec<usize> = ranked.iter().map(|&d| d as usize).collect();
+            if pool.is_empty() && n_docs <= FUZZY_FULL_SCAN {
+                pool = (0..n_docs).collect();
+            }
+            for doc in pool {
+                if let Some(f) = matcher.fuzzy_match(&self.docs[doc].title, typed) {
+                    let scaled = (f as f64 / (typed.chars().count() as f64 * 24.0)).min(1.0);
+                    extra.entry(doc).or_default().fuzzy = scaled * FUZZY_MAX;
                 }
             }
         }
-        let mut hits: Vec<Hit> = Vec::new();
-        for (doc, s) in signals {
-            let score = s.words
-                + if s.pattern.is_some() {
-                    PATTERN_BONUS
-                } else {
-                    0.0
-                }
-                + if s.contained.is_some() {
-                    CONTAIN_BONUS
-                } else {
-                    0.0
-                }
-                + s.fuzzy;
-            if score <= 0.0 || !self.passes(doc, &q) {
-                continue;
+        // Final scores: words plus bonuses, for every candidate and every fuzzy match.
+        for (&doc, e) in &extra {
+            if mask[doc] == 0 && score[doc] == 0.0 {
+                touched.push(doc as u32);
             }
-            hits.push(Hit {
-                doc,
-                score,
-                signals: s,
-                title_matches: Vec::new(),
-            });
+            score[doc] += if e.pattern.is_some() {
+                PATTERN_BONUS
+            } else {
+                0.0
+            } + if e.contained.is_some() {
+                CONTAIN_BONUS
+            } else {
+                0.0
+            } + e.fuzzy;
         }
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
-        let total = hits.len();
-        hits.truncate(limit);
-        for hit in &mut hits {
-            hit.title_matches = self.highlight(hit.doc, typed, &hit.signals, &matcher, fuzzy_on);
-        }
+        let mut hits_docs: Vec<u32> = touched
+            .into_iter()
+            .filter(|&d| score[d as usize] > 0.0 && self.passes(d as usize, &q))
+            .collect();
+        let total = hits_docs.len();
+        top_n(&mut hits_docs, limit, &score);
+        let hits: Vec<Hit> = hits_docs
+            .into_iter()
+            .map(|d| {
+                let doc = d as usize;
+                let mut s = extra.remove(&doc).unwrap_or_default();
+                s.words = score[doc]
+                    - s.fuzzy
+                    - if s.pattern.is_some() {
+                        PATTERN_BONUS
+                    } else {
+                        0.0
+                    }
+                    - if s.contained.is_some() {
+                        CONTAIN_BONUS
+                    } else {
+                        0.0
+                    };
+                s.matched_words = terms
+                    .iter()
+                    .enumerate()
+                    .filter(|(ti, _)| mask[doc] & (1 << ti) != 0)
+                    .map(|(_, t)| t.0.clone())
+                    .collect();
+                s.matched_words.sort();
+                let title_matches = self.highlight(doc, typed, &s, &matcher, fuzzy_on);
+                Hit {
+                    doc,
+                    score: score[doc],
+                    signals: s,
+                    title_matches,
+                }
+            })
+            .collect();
         (hits, total)
+    }
+
+    /// Typing tolerance at the vocabulary level: the last word (being typed) also stands for
+    /// the indexed words it begins, and a word the index does not know stands for the
+    /// known words one or two edits away. Cheaper than fuzzy-matching every title, and
+    /// it ranks through the same word index.
+    fn expand(&self, qwords: &mut HashMap<String, f32>, typed: &str) {
+        let known = |w: &str| self.vocab.contains_key(w);
+        let mut all: Vec<String> = Vec::new();
+        let mut buf = String::new();
+        for_each_word(typed, &mut buf, |w| all.push(w.to_string()));
+        let still_typing = !typed.ends_with(char::is_whitespace);
+        if still_typing
+            && let Some(last) = all.last()
+            && last.len() >= 2
+        {
+            let sorted = self.sorted_vocab();
+            let from = sorted.partition_point(|(w, _)| w.as_ref() < last.as_str());
+            let mut completions: Vec<&(Box<str>, u32)> = sorted[from..]
+                .iter()
+                .take_while(|(w, _)| w.starts_with(last.as_str()))
+                .filter(|(w, _)| w.as_ref() != last.as_str())
+                .collect();
+            // The most common completions first: they are what people are typing towards.
+            completions.sort_by_key(|(_, id)| std::cmp::Reverse(self.postings[*id as usize].len()));
+            for (w, _) in completions.into_iter().take(PREFIX_EXPANSIONS) {
+                qwords.entry(w.to_string()).or_insert(PREFIX_WEIGHT);
+            }
+        }
+        for w in all.iter().filter(|w| w.len() >= 4 && !known(w)) {
+            let max = if w.len() <= 6 { 1 } else { 2 };
+            let near: Vec<&str> = self
+                .sorted_vocab()
+                .iter()
+                .map(|(v, _)| v.as_ref())
+                .filter(|v| v.len().abs_diff(w.len()) <= max)
+                .filter(|v| strsim::damerau_levenshtein(v, w) <= max)
+                .take(8)
+                .collect();
+            for v in near {
+                qwords.entry(v.to_string()).or_insert(TYPO_WEIGHT);
+            }
+        }
+    }
+
+    /// The vocabulary in byte order, made on first use.
+    fn sorted_vocab(&self) -> &[(Box<str>, u32)] {
+        self.sorted_vocab.get_or_init(|| {
+            let mut v: Vec<(Box<str>, u32)> =
+                self.vocab.iter().map(|(w, &id)| (w.clone(), id)).collect();
+            v.sort_unstable();
+            v
+        })
     }
 
     /// Whether entry `doc` passes the query's filters.
@@ -397,6 +531,27 @@ impl Index {
         marks.dedup();
         marks
     }
+}
+
+/// A query word, its weight, and its postings (document, weighted term frequency).
+type Term<'a> = (String, f32, &'a [(u32, f32)]);
+
+/// Keep the `k` best documents of `v` by `score`, best first (ties by document order).
+fn top_n(v: &mut Vec<u32>, k: usize, score: &[f64]) {
+    let best_first = |a: &u32, b: &u32| {
+        score[*b as usize]
+            .total_cmp(&score[*a as usize])
+            .then(a.cmp(b))
+    };
+    if v.len() > k {
+        if k == 0 {
+            v.clear();
+            return;
+        }
+        v.select_nth_unstable_by(k - 1, best_first);
+        v.truncate(k);
+    }
+    v.sort_by(best_first);
 }
 
 impl Doc {
