@@ -385,6 +385,9 @@ fn backticked(msg: &str) -> Vec<&str> {
 }
 
 fn hint_for(message: &str) -> Option<String> {
+    if message == "the file is empty" {
+        return Some("write an entry (see assets/entry.schema.json), or delete the file".into());
+    }
     let words = backticked(message);
     if message.starts_with("unknown field") || message.starts_with("unknown variant") {
         let (bad, known) = words.split_first()?;

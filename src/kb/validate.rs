@@ -34,6 +34,72 @@ fn warning(field: impl Into<String>, message: impl Into<String>, hint: &str) -> 
     }
 }
 
+/// Most items one list of an entry may hold (workarounds, aliases, patterns, …).
+pub const MAX_ITEMS: usize = 200;
+/// Largest text field (a root cause, a snippet), in bytes.
+pub const MAX_TEXT: usize = 64 * 1024;
+/// Largest one-line field (a title, an alias), in bytes.
+pub const MAX_LINE: usize = 2048;
+
+fn check_limits(out: &mut Vec<Problem>, entry: &Entry) {
+    let lists = [
+        ("aliases", entry.aliases.len()),
+        ("patterns", entry.patterns.len()),
+        ("versions", entry.versions.len()),
+        ("workarounds", entry.workarounds.len()),
+        ("dead_ends", entry.dead_ends.len()),
+        ("related", entry.related.len()),
+        ("references", entry.references.len()),
+        ("tags", entry.tags.len()),
+    ];
+    for (field, n) in lists {
+        if n > MAX_ITEMS {
+            out.push(error(
+                field,
+                format!("{field} has {n} items; the limit is {MAX_ITEMS}"),
+                "keep the entry to what an engineer reads during an outage; split it",
+            ));
+        }
+    }
+    let mut texts: Vec<(String, &str, usize)> = vec![
+        ("title".into(), entry.title.as_str(), MAX_LINE),
+        ("root_cause".into(), entry.root_cause.as_str(), MAX_TEXT),
+    ];
+    texts.extend(
+        entry
+            .aliases
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (format!("aliases[{i}]"), a.as_str(), MAX_LINE)),
+    );
+    for (i, w) in entry.workarounds.iter().enumerate() {
+        texts.push((
+            format!("workarounds[{i}].title"),
+            w.title.as_str(),
+            MAX_LINE,
+        ));
+        if let Some(sn) = &w.snippet {
+            texts.push((
+                format!("workarounds[{i}].snippet.code"),
+                sn.code.as_str(),
+                MAX_TEXT,
+            ));
+        }
+    }
+    for (i, d) in entry.dead_ends.iter().enumerate() {
+        texts.push((format!("dead_ends[{i}].why"), d.why.as_str(), MAX_TEXT));
+    }
+    for (field, text, max) in texts {
+        if text.len() > max {
+            out.push(error(
+                field.clone(),
+                format!("{field} is {} bytes; the limit is {max}", text.len()),
+                "shorten it; link to longer material from references",
+            ));
+        }
+    }
+}
+
 /// Is `s` a valid `<domain>/<slug>` id?
 pub fn is_valid_id(s: &str) -> bool {
     match s.split_once('/') {
@@ -102,6 +168,7 @@ fn check_rate(out: &mut Vec<Problem>, field: String, rate: &Option<Rate>) {
 /// Check one entry on its own (cross-entry checks happen in the loader).
 pub fn validate(entry: &Entry) -> Vec<Problem> {
     let mut out = Vec::new();
+    check_limits(&mut out, entry);
     if !is_valid_id(&entry.id) {
         out.push(error(
             "id",
@@ -251,11 +318,19 @@ fn check_patterns(out: &mut Vec<Problem>, entry: &Entry) {
     for (i, p) in entry.patterns.iter().enumerate() {
         let field = format!("patterns[{i}]");
         match pattern::compile(p) {
-            Err(e) => out.push(error(
-                field,
-                format!("pattern `{p}` does not compile: {e}"),
-                "patterns use Rust regex syntax (no lookaround or backreferences)",
-            )),
+            Err(e) => {
+                let hint = if e.contains("limit") || e.contains("simplify") {
+                    "split it into several patterns, or match a shorter distinctive part"
+                } else {
+                    "patterns use Rust regex syntax (no lookaround or backreferences)"
+                };
+                let shown: String = p.chars().take(120).collect();
+                out.push(error(
+                    field,
+                    format!("pattern `{shown}` does not compile: {e}"),
+                    hint,
+                ))
+            }
             Ok(re) => {
                 let hits =
                     re.is_match(&entry.title) || entry.aliases.iter().any(|a| re.is_match(a));

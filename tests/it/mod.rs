@@ -2,6 +2,7 @@ mod bundled;
 mod cli;
 mod corpus;
 mod e2e;
+mod eval;
 mod import;
 mod lint;
 mod scan;

@@ -39,6 +39,9 @@ const W_ROOT: f32 = 0.4;
 const PATTERN_BONUS: f64 = 12.0;
 const CONTAIN_BONUS: f64 = 8.0;
 const FUZZY_MAX: f64 = 4.0;
+/// How much a matching pattern / a contained wording multiplies the word score by, above 1.
+const PATTERN_FACTOR: f64 = 0.5;
+const CONTAIN_FACTOR: f64 = 0.3;
 /// Queries up to this many characters also get fuzzy matching.
 const FUZZY_MAX_QUERY: usize = 40;
 /// Patterns and containment are tried on this many of the best word-index candidates: a
@@ -352,20 +355,14 @@ impl Index {
                 }
             }
         }
-        // Final scores: words plus bonuses, for every candidate and every fuzzy match.
+        // Final scores: words combined with the other signals, for every candidate and
+        // every fuzzy match.
+        let words_score = score.clone();
         for (&doc, e) in &extra {
             if mask[doc] == 0 && score[doc] == 0.0 {
                 touched.push(doc as u32);
             }
-            score[doc] += if e.pattern.is_some() {
-                PATTERN_BONUS
-            } else {
-                0.0
-            } + if e.contained.is_some() {
-                CONTAIN_BONUS
-            } else {
-                0.0
-            } + e.fuzzy;
+            score[doc] = combine(score[doc], e);
         }
         let mut hits_docs: Vec<u32> = touched
             .into_iter()
@@ -378,18 +375,7 @@ impl Index {
             .map(|d| {
                 let doc = d as usize;
                 let mut s = extra.remove(&doc).unwrap_or_default();
-                s.words = score[doc]
-                    - s.fuzzy
-                    - if s.pattern.is_some() {
-                        PATTERN_BONUS
-                    } else {
-                        0.0
-                    }
-                    - if s.contained.is_some() {
-                        CONTAIN_BONUS
-                    } else {
-                        0.0
-                    };
+                s.words = words_score[doc];
                 s.matched_words = terms
                     .iter()
                     .enumerate()
@@ -535,6 +521,18 @@ impl Index {
 
 /// A query word, its weight, and its postings (document, weighted term frequency).
 type Term<'a> = (String, f32, &'a [(u32, f32)]);
+
+/// One score from the signals. A pattern or an exact wording is the strongest evidence
+/// there is, so it scales with the word score (a long trace piles up word score for every
+/// entry it shares vocabulary with) and also adds a fixed amount (for short queries).
+fn combine(words: f64, s: &Signals) -> f64 {
+    let pattern = if s.pattern.is_some() { 1.0 } else { 0.0 };
+    let contained = if s.contained.is_some() { 1.0 } else { 0.0 };
+    words * (1.0 + PATTERN_FACTOR * pattern + CONTAIN_FACTOR * contained)
+        + PATTERN_BONUS * pattern
+        + CONTAIN_BONUS * contained
+        + s.fuzzy
+}
 
 /// Keep the `k` best documents of `v` by `score`, best first (ties by document order).
 fn top_n(v: &mut Vec<u32>, k: usize, score: &[f64]) {

@@ -104,7 +104,11 @@ static MASKS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
             " ",
         ),
         // paths: keep the last component (docker.sock, index.js, mysqld.sock)
-        (re(r"(?:[\w.@~-]*/)+([\w.@-]+)"), "$1"),
+        // (absolute, ./ ../ or ~/ paths only: HTTP/1.1, nginx/1.22.1, text/html stay)
+        (
+            re(r#"(^|[\s"'(=\[])(?:~|\.{1,2})?(?:/[\w.@-]+)*/([\w.@-]+)"#),
+            "$1$2",
+        ),
         // long numbers (ports, pids, sizes, ids); short codes like 1045, 137 stay
         (re(r"\b\d{6,}\b"), " "),
     ]
@@ -113,6 +117,14 @@ static MASKS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
 /// Lines that carry the error in a trace.
 static ERROR_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)caused by:|error\b|error\[e\d+\]|panic:|fatal|exception\b|traceback|err!|\bfailed\b")
+});
+
+/// Lines that name the error precisely: an error code, or a Java root cause. These weigh
+/// most, above summaries such as `error: could not compile` that follow them.
+static CODE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)caused by:|error\[e\d{4}\]|\berror ts\d{4}|\berror \d{4} \(|\b[a-z]+(error|exception)(\[[\w.]+\])?: \S",
+    )
 });
 
 /// Stack frames: noise around the error.
@@ -208,7 +220,11 @@ pub fn normalize(input: &str) -> Normalized {
         if masked.is_empty() {
             continue;
         }
-        let weight = if multi && ERROR_LINE.is_match(&raw) {
+        let weight = if !multi {
+            1.0
+        } else if CODE_LINE.is_match(&raw) {
+            3.0
+        } else if ERROR_LINE.is_match(&raw) {
             2.0
         } else {
             1.0
@@ -295,13 +311,16 @@ mod tests {
             [
                 ("traceback (most recent call last):", 2.0),
                 ("import requests", 1.0),
-                ("modulenotfounderror: no module named 'requests'", 2.0)
+                ("modulenotfounderror: no module named 'requests'", 3.0)
             ]
         );
         let java = "java.lang.RuntimeException: boom\n\tat com.example.App.main(App.java:12)\n\t... 3 more\nCaused by: java.net.ConnectException: Connection refused";
         let n = normalize(java);
         assert_eq!(n.lines.len(), 2);
-        assert!(n.lines.iter().all(|l| l.weight == 2.0));
+        assert!(n.lines.iter().all(|l| l.weight == 3.0));
+        let rustc = "error[E0308]: mismatched types\n --> src/main.rs:4:19\nerror: could not compile `app` due to 1 previous error";
+        let w: Vec<f32> = normalize(rustc).lines.iter().map(|l| l.weight).collect();
+        assert_eq!(w, [3.0, 1.0, 2.0]);
     }
 
     #[test]

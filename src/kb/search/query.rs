@@ -133,11 +133,27 @@ fn token(raw: &str) -> Token {
     }
 }
 
-/// Parse a query. Multi-line input is returned as free text unchanged.
+/// Queries with more words than this are pasted text, not typed syntax: `|` in a docker
+/// compose prefix (`web-1  | …`) or `!` in a message must not become operators.
+const MAX_TYPED_WORDS: usize = 8;
+
+/// Parse a query. Multi-line input, and input longer than a typed query, is free text
+/// except for field filters.
 pub fn parse(input: &str) -> Query {
     let mut q = Query::default();
     if input.trim_end().contains('\n') {
         q.text = input.to_string();
+        return q;
+    }
+    if input.split_whitespace().count() > MAX_TYPED_WORDS {
+        let mut words = Vec::new();
+        for raw in input.split_whitespace() {
+            match token(raw) {
+                Token::Field(f) => q.filters.push(f),
+                _ => words.push(raw),
+            }
+        }
+        q.text = words.join(" ");
         return q;
     }
     let mut words: Vec<String> = Vec::new();
@@ -250,6 +266,17 @@ mod tests {
             let q = parse(input);
             assert!(!q.has_filters(), "{input}: {q:?}");
         }
+    }
+
+    #[test]
+    fn long_pasted_lines_keep_their_pipes_and_bangs() {
+        let q = parse(
+            "nginx-1  | 2026/11/25 13:24:15 [error] 18593#18593: *24 connect() failed (111: Connection refused)",
+        );
+        assert!(!q.has_filters(), "{q:?}");
+        assert!(q.text.contains("| 2026/11/25"));
+        let q = parse("some long pasted line that mentions domain:grpc and more words");
+        assert_eq!(q.filters.len(), 1);
     }
 
     #[test]
