@@ -342,3 +342,45 @@ fn the_readme_documents_every_key_of_the_help_overlay() {
         );
     }
 }
+
+#[test]
+fn no_color_keeps_the_selection_visible_and_the_skipped_count_shows() {
+    use ratatui::style::{Color, Modifier};
+    let mut s = state_for("connection reset by peer", (120, 40));
+    s.skipped = 2;
+    let mut t = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    t.draw(|f| errdex::tui::view::draw(f, &s)).expect("draws");
+    let buf = t.backend().buffer().clone();
+    assert!(
+        buf.content()
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+        "no colour at all with NO_COLOR"
+    );
+    let selected_row = (0..40u16)
+        .find(|&y| buf[(1u16, y)].symbol() == "▶")
+        .expect("a selected row");
+    assert!(
+        buf[(5u16, selected_row)]
+            .modifier
+            .contains(Modifier::REVERSED),
+        "selection is reversed"
+    );
+    let status: String = (0..120u16)
+        .map(|x| buf[(x, 39u16)].symbol().to_string())
+        .collect();
+    assert!(
+        status.contains("2 entries skipped — errdex lint"),
+        "{status}"
+    );
+
+    s.color = true;
+    t.draw(|f| errdex::tui::view::draw(f, &s)).expect("draws");
+    let coloured = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .any(|c| c.fg != Color::Reset);
+    assert!(coloured, "the default palette uses colour");
+}
