@@ -5,7 +5,7 @@ use std::fs;
 
 use errdex::kb::markdown;
 
-use super::{errdex, fixtures, home, shared, stderr, stdout};
+use super::{NON_SOFTWARE, errdex, fixtures, home, shared, stderr, stdout};
 
 const SEED: &str = "grpc/grpc-connection-reset-by-peer";
 
@@ -189,21 +189,6 @@ fn deadends_canon_converts_with_estimated_rates() {
     assert_eq!(v["related"][0], "demo/widget-broken-v2-linux");
     assert_eq!(v["patterns"][0], "(?i)widget jammed at gear \\d+");
 }
-
-const NON_SOFTWARE: &[&str] = &[
-    "banking",
-    "culture",
-    "disaster",
-    "emergency",
-    "food-safety",
-    "legal",
-    "medical",
-    "mental-health",
-    "pet-safety",
-    "policy",
-    "safety",
-    "visa",
-];
 
 #[test]
 fn deadends_data_set_imports_and_lints_clean() {

@@ -26,6 +26,22 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
     p.exists().then_some(p)
 }
 
+/// deadends.dev domains that are not about software, left out where the data set is used.
+pub const NON_SOFTWARE: &[&str] = &[
+    "banking",
+    "culture",
+    "disaster",
+    "emergency",
+    "food-safety",
+    "legal",
+    "medical",
+    "mental-health",
+    "pet-safety",
+    "policy",
+    "safety",
+    "visa",
+];
+
 /// The errdex binary with a clean environment: no ERRDEX_PATH, and a data folder that is
 /// an empty temporary folder, so the machine's own entries never leak into a test.
 pub fn errdex(home: &Path) -> Command {
