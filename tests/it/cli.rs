@@ -216,3 +216,22 @@ fn a_closed_pipe_is_not_an_error() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!stderr(&out).contains("Broken pipe"), "{}", stderr(&out));
 }
+
+#[test]
+fn without_a_terminal_a_bare_errdex_says_so_and_a_query_searches() {
+    let h = home();
+    let out = errdex(h.path()).env("TERM", "dumb").output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the explorer needs a terminal"),
+        "{}",
+        stderr(&out)
+    );
+    let out = errdex(h.path())
+        .env("TERM", "dumb")
+        .args(["connection", "reset", "by", "peer"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("connection-reset-by-peer"));
+}

@@ -120,48 +120,40 @@ fn type_a_query_see_the_panes_and_copy_the_snippet() {
 
 #[test]
 fn sigterm_restores_the_terminal() {
+    signal_restores_the_terminal("TERM", 143);
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    signal_restores_the_terminal("HUP", 129);
+}
+
+fn signal_restores_the_terminal(signal: &str, code: i32) {
     let h = home();
     let tail = "echo exit=$?; stty -a | tr \" ;\" \"\\n\\n\" | grep -x -e icanon -e echo; echo end-of-check; sleep 30";
     let Some(t) = Tmux::start(&launch(h.path(), tail)) else {
         return;
     };
     t.wait_for("the explorer", |s| s.contains("❯"));
+    // The pane runs `env … sh -c 'errdex; …'`; env execs sh, so errdex is the pane's child.
     let pane_pid = String::from_utf8_lossy(&t.cmd(&["display", "-p", "#{pane_pid}"]).stdout)
         .trim()
         .to_string();
-    // The pane runs `env … sh -c 'errdex; …'`: errdex is the shell's child.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let pid = loop {
-        let out = Command::new("pgrep")
-            .args(["-f", "target/.*/errdex"])
-            .output()
-            .expect("pgrep");
-        let pids: Vec<String> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(String::from)
-            .collect();
-        let child = pids.into_iter().find(|p| {
-            std::fs::read_to_string(format!("/proc/{p}/stat"))
-                .ok()
-                .and_then(|s| {
-                    s.rsplit(')')
-                        .next()
-                        .map(|r| r.split_whitespace().nth(1) == Some(&pane_pid))
-                })
-                .unwrap_or(false)
-        });
-        if let Some(p) = child {
-            break p;
-        }
-        assert!(Instant::now() < deadline, "found the errdex process");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let out = Command::new("pgrep")
+        .args(["-P", &pane_pid, "-x", "errdex"])
+        .output()
+        .expect("pgrep");
+    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "errdex runs under the pane's shell");
     Command::new("kill")
-        .args(["-TERM", &pid])
+        .args([&format!("-{signal}"), &pid])
         .status()
         .expect("kill");
-    let screen = t.wait_for("the shell after SIGTERM", |s| s.contains("end-of-check"));
-    assert!(screen.contains("exit=143"), "128 + SIGTERM:\n{screen}");
+    let screen = t.wait_for("the shell after the signal", |s| s.contains("end-of-check"));
+    assert!(
+        screen.contains(&format!("exit={code}")),
+        "128 + SIG{signal}:\n{screen}"
+    );
     assert!(
         screen.lines().any(|l| l.trim() == "icanon"),
         "canonical mode is back:\n{screen}"
@@ -200,5 +192,56 @@ fn ctrl_z_suspends_and_fg_redraws_at_once() {
     t.wait_for("the explorer again, without a key press", |s| {
         s.contains("❯ grpc")
     });
+    t.cmd(&["send-keys", "C-c"]);
+}
+
+#[test]
+fn resize_storms_and_a_1x1_window_are_survived() {
+    let h = home();
+    let Some(t) = Tmux::start(&launch(h.path(), "echo exit=$?; sleep 30")) else {
+        return;
+    };
+    t.wait_for("the explorer", |s| s.contains("❯"));
+    t.cmd(&["send-keys", "-l", "reset"]);
+    for i in 0..30 {
+        let (w, hgt) = if i % 3 == 0 {
+            ("1", "1")
+        } else if i % 3 == 1 {
+            ("61", "16")
+        } else {
+            ("200", "60")
+        };
+        t.cmd(&["resize-window", "-x", w, "-y", hgt]);
+    }
+    t.cmd(&["resize-window", "-x", "50", "-y", "10"]);
+    t.wait_for("the too-small message", |s| {
+        s.contains("terminal too small")
+    });
+    t.cmd(&["resize-window", "-x", "120", "-y", "40"]);
+    let screen = t.wait_for("the explorer at full size", |s| {
+        s.contains("❯ reset") && s.contains("Workarounds")
+    });
+    assert!(!screen.contains("exit="), "still running:\n{screen}");
+    t.cmd(&["send-keys", "C-c"]);
+    t.wait_for("a clean exit", |s| s.contains("exit=0"));
+}
+
+#[test]
+fn piped_text_becomes_the_query() {
+    let h = home();
+    let bin = assert_cmd::cargo::cargo_bin("errdex");
+    let cmd = format!(
+        "env HOME={h} XDG_DATA_HOME={h}/data sh -c 'printf \"%s\" \"14 UNAVAILABLE: read ECONNRESET\" | {} ; sleep 30'",
+        bin.display(),
+        h = h.path().display()
+    );
+    let Some(t) = Tmux::start(&cmd) else {
+        return;
+    };
+    let screen = t.wait_for("the explorer with the piped query", |s| {
+        s.contains("❯ 14 UNAVAILABLE: read ECONNRESET")
+            && s.contains("grpc/grpc-connection-reset-by-peer")
+    });
+    assert!(screen.contains("Workarounds"), "{screen}");
     t.cmd(&["send-keys", "C-c"]);
 }
