@@ -384,3 +384,61 @@ fn no_color_keeps_the_selection_visible_and_the_skipped_count_shows() {
         .any(|c| c.fg != Color::Reset);
     assert!(coloured, "the default palette uses colour");
 }
+
+#[test]
+fn entries_at_the_size_limits_render() {
+    let mut big = (*entries()).clone();
+    let e = &mut big[0];
+    e.root_cause = "word ".repeat(13_000);
+    let w = e.workarounds[0].clone();
+    e.workarounds = (0..200)
+        .map(|i| {
+            let mut w = w.clone();
+            w.title = format!("workaround {i} {}", "long title ".repeat(150));
+            if let Some(s) = &mut w.snippet {
+                s.code = "x".repeat(60_000);
+            }
+            w
+        })
+        .collect();
+    let index = Index::new(&big);
+    let mut s = State::new(Arc::new(big), "word", (120, 40));
+    let (hits, total) = index.search_counted("word", 10);
+    s.results.asked = 1;
+    update(
+        &mut s,
+        Action::Results {
+            generation: 1,
+            hits,
+            total,
+        },
+    );
+    update(&mut s, Action::FocusEntry);
+    s.entry.workaround = 195;
+    for _ in 0..10 {
+        update(&mut s, Action::Down);
+    }
+    assert_eq!(s.entry.workaround, 199);
+    let screen = render(&s);
+    assert!(
+        screen.contains("200. workaround 199"),
+        "the last workaround is in view"
+    );
+    let e = s.selected_entry().expect("selected");
+    let text = errdex::tui::view::content::pane_text(
+        e,
+        Pane::Workarounds,
+        80,
+        errdex::tui::view::theme::Theme { color: false },
+        0,
+    );
+    let summary = text
+        .lines
+        .iter()
+        .filter(|l| l.to_string().contains("copying takes the whole snippet"))
+        .count();
+    assert_eq!(
+        summary, 200,
+        "every long snippet is previewed, not laid out whole"
+    );
+}

@@ -9,6 +9,10 @@ use crate::kb::Entry;
 use crate::tui::state::Pane;
 use crate::{present, text};
 
+/// Display lines of one snippet shown in the pane; the rest is summarised (a copy still
+/// takes the whole snippet). Keeps every key fast on entries at the size limits.
+pub const SNIPPET_PREVIEW: usize = 60;
+
 /// A pane's wrapped lines, and where each item starts (for keeping a pick in view).
 #[derive(Debug, Clone, Default)]
 pub struct PaneText {
@@ -171,13 +175,33 @@ fn workarounds(t: &mut PaneText, entry: &Entry, width: usize, theme: Theme, pick
             t.lines
                 .push(Line::styled(format!("   ┌─ {lang}"), theme.dim()));
             let avail = width.saturating_sub(5).max(1);
-            for line in text::block(s.code.trim_end_matches('\n')).split('\n') {
-                for piece in wrap::hard(line, avail) {
+            let code = s.code.trim_end_matches('\n');
+            let mut shown = 0;
+            let mut lines = code.split('\n');
+            for line in lines.by_ref() {
+                // Cut before escaping and wrapping: only what fits in the preview is shaped.
+                let room = (SNIPPET_PREVIEW - shown) * avail;
+                let cut: String = line.chars().take(room).collect();
+                for piece in wrap::hard(&text::block(&cut), avail) {
+                    if shown == SNIPPET_PREVIEW {
+                        break;
+                    }
+                    shown += 1;
                     t.lines.push(Line::from(vec![
                         Span::styled("   │ ", theme.dim()),
                         Span::styled(piece, theme.code()),
                     ]));
                 }
+                if shown == SNIPPET_PREVIEW {
+                    break;
+                }
+            }
+            let rest = lines.count();
+            if shown == SNIPPET_PREVIEW && (rest > 0 || code.len() > SNIPPET_PREVIEW * avail) {
+                t.lines.push(Line::styled(
+                    format!("   │ … {rest} more lines, and long lines cut (copying takes the whole snippet)"),
+                    theme.dim(),
+                ));
             }
             t.lines.push(Line::styled("   └─", theme.dim()));
         } else {
