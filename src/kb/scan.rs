@@ -342,6 +342,41 @@ mod tests {
         assert_eq!(get("a/digits").map(|f| f.count), Some(1));
     }
 
+    /// A reader that gives `good` and then fails, like a file deleted or truncated on a
+    /// network filesystem while being read.
+    struct Failing<'a> {
+        good: &'a [u8],
+    }
+
+    impl std::io::Read for Failing<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.good.is_empty() {
+                return Err(std::io::Error::other("stale file handle"));
+            }
+            let n = self.good.len().min(buf.len()).min(7);
+            buf[..n].copy_from_slice(&self.good[..n]);
+            self.good = &self.good[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_error_keeps_what_was_found_before_it() {
+        let s = Scanner::new(&[entry("a/refused", "refused", &["connection refused"])]);
+        let mut reader = std::io::BufReader::new(Failing {
+            good: b"x
+connect: connection refused
+and a cut li",
+        });
+        let (found, err) = s.scan("log", &mut reader);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].first_line, 2);
+        assert_eq!(
+            err.map(|e| e.to_string()).as_deref(),
+            Some("stale file handle")
+        );
+    }
+
     #[test]
     fn a_line_longer_than_a_segment_counts_once_and_keeps_line_numbers() {
         let s = Scanner::new(&[entry("a/x", "needle", &["needle here"])]);

@@ -245,3 +245,39 @@ fn piped_text_becomes_the_query() {
     assert!(screen.contains("Workarounds"), "{screen}");
     t.cmd(&["send-keys", "C-c"]);
 }
+
+#[test]
+fn an_escape_sequence_in_an_entry_is_shown_escaped_on_a_real_terminal() {
+    let h = home();
+    let dir = h.path().join("hostile");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("evil.yaml"),
+        "id: h/evil\ntitle: \"evil \\e[2J\\e[31mred \\e]52;c;ZXZpbA==\\a done\"\ndomain: h\ncategory: c\nverification: authored\nroot_cause: \"cause \\e[5m blink\"\n",
+    )
+    .expect("write");
+    let bin = assert_cmd::cargo::cargo_bin("errdex");
+    let cmd = format!(
+        "env HOME={h} XDG_DATA_HOME={h}/data {} --no-bundled --entries {} evil; sleep 30",
+        bin.display(),
+        dir.display(),
+        h = h.path().display()
+    );
+    let Some(t) = Tmux::start(&cmd) else {
+        return;
+    };
+    let screen = t.wait_for("the hostile entry", |s| s.contains("h/evil"));
+    assert!(
+        screen.contains(r"evil \x1b[2J\x1b[31mred \x1b]52;c;ZXZpbA==\x07 done"),
+        "{screen}"
+    );
+    assert!(screen.contains(r"cause \x1b[5m blink"), "{screen}");
+    // Nothing was interpreted: the screen was not cleared and the tmux buffer is untouched.
+    assert!(screen.contains("❯ evil"), "{screen}");
+    let buffers = String::from_utf8_lossy(&t.cmd(&["list-buffers"]).stdout).into_owned();
+    assert!(
+        !buffers.contains("evil"),
+        "no OSC 52 reached the terminal: {buffers}"
+    );
+    t.cmd(&["send-keys", "C-c"]);
+}

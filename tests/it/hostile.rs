@@ -92,7 +92,12 @@ fn hostile_entries(dir: &Path) {
     );
     fs::create_dir_all(dir.join("dir.yaml")).expect("dir");
     #[cfg(unix)]
-    std::os::unix::fs::symlink(dir, dir.join("loop")).expect("symlink");
+    {
+        std::os::unix::fs::symlink(dir, dir.join("loop")).expect("symlink");
+        // A file that cannot be read (chmod 000 does not stop root): a dangling link.
+        std::os::unix::fs::symlink("/no/such/target.yaml", dir.join("unreadable.yaml"))
+            .expect("symlink");
+    }
 }
 
 #[test]
@@ -116,6 +121,7 @@ fn hostile_entry_files_are_reported_and_skipped_on_every_surface() {
         ("empty.yaml", "the file is empty"),
         ("patterns.yaml", "patterns[1]"),
         ("loop", "symbolic link loop"),
+        ("unreadable.yaml", "cannot read"),
     ] {
         assert!(
             report.lines().any(|l| l.contains(file) && l.contains(what)),
