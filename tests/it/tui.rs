@@ -442,3 +442,19 @@ fn entries_at_the_size_limits_render() {
         "every long snippet is previewed, not laid out whole"
     );
 }
+
+#[test]
+fn a_huge_paste_is_cut_to_the_query_limit_and_still_searches() {
+    let mut s = state_for("", (120, 40));
+    let paste = "2026-11-24T10:32:11Z ERROR read: connection reset by peer\n".repeat(40_000);
+    assert!(paste.len() > errdex::tui::update::MAX_QUERY_BYTES);
+    let fx = update(&mut s, Action::Paste(paste));
+    assert!(s.query.text.len() <= errdex::tui::update::MAX_QUERY_BYTES);
+    assert_eq!(s.toast.as_deref(), Some("pasted text cut to 1 MiB"));
+    let Some(Effect::Search { query, .. }) = fx.first() else {
+        panic!("a search is asked for: {fx:?}");
+    };
+    let index = Index::new(&s.entries);
+    let (hits, _) = index.search_counted(query, 5);
+    assert_eq!(s.entries[hits[0].doc].id, "tcp/connection-reset-by-peer");
+}
