@@ -48,6 +48,8 @@ const FUZZY_MAX_QUERY: usize = 40;
 /// pasted line that carries an error shares its words with that entry, and compiling every
 /// pattern of a large corpus on each query would cost more than the rest of the search.
 const CONTAIN_CANDIDATES: usize = 32;
+/// Hits that get their matched words and title highlights (the rest keep rank and score).
+pub const DETAILED_HITS: usize = 100;
 /// A word in at least this many entries (or 5% of them) only re-scores candidates.
 const COMMON_MIN: usize = 200;
 /// Titles scored by the fuzzy matcher: the best word-index candidates.
@@ -372,10 +374,21 @@ impl Index {
         top_n(&mut hits_docs, limit, &score);
         let hits: Vec<Hit> = hits_docs
             .into_iter()
-            .map(|d| {
+            .enumerate()
+            .map(|(rank, d)| {
                 let doc = d as usize;
                 let mut s = extra.remove(&doc).unwrap_or_default();
                 s.words = words_score[doc];
+                // Matched words and highlights are for rows people look at; further down a
+                // long list they would cost more than the search itself.
+                if rank >= DETAILED_HITS {
+                    return Hit {
+                        doc,
+                        score: score[doc],
+                        signals: s,
+                        title_matches: Vec::new(),
+                    };
+                }
                 s.matched_words = terms
                     .iter()
                     .enumerate()
