@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::entry::{
     Basis, DeadEnd, Entry, Rate, Snippet, Verification, VersionRow, VersionStatus, Workaround,
 };
+use super::markdown::one_line;
 use super::validate::{is_valid_id, slugify};
 
 /// The input formats `errdex import` reads.
@@ -212,10 +213,6 @@ fn snake(s: &str) -> String {
     } else {
         out
     }
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn non_empty(s: String) -> Option<String> {

@@ -138,7 +138,8 @@ fn cell(s: &str) -> String {
     one_line(s).replace('|', "\\|")
 }
 
-fn one_line(s: &str) -> String {
+/// Collapse runs of whitespace, newlines included, into single spaces.
+pub(super) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -301,7 +301,11 @@ fn click(s: &mut State, column: u16, row: u16) {
 fn clamp(s: &mut State) {
     let n = s.results.hits.len();
     s.results.selected = s.results.selected.min(n.saturating_sub(1));
-    let rows = layout::list_rows(s);
+    let count = s.selected_entry().map_or(0, |e| e.workarounds.len());
+    s.entry.workaround = s.entry.workaround.min(count.saturating_sub(1));
+    // One layout for the list and every pane: laying out builds the panes' text.
+    let areas = layout::areas(s);
+    let rows = layout::rows_in(areas.as_ref());
     let r = &mut s.results;
     if r.selected < r.offset {
         r.offset = r.selected;
@@ -309,15 +313,14 @@ fn clamp(s: &mut State) {
         r.offset = r.selected + 1 - rows;
     }
     r.offset = r.offset.min(n.saturating_sub(rows));
-    let count = s.selected_entry().map_or(0, |e| e.workarounds.len());
-    s.entry.workaround = s.entry.workaround.min(count.saturating_sub(1));
-    if let Some(areas) = layout::areas(s) {
-        for pane in Pane::ALL {
-            if let Some((len, height, _)) = pane_metrics(s, &areas, pane) {
-                let max = len.saturating_sub(height);
-                let v = &mut s.entry.scroll[pane.index()];
-                *v = (*v).min(max);
-            }
+    let Some(areas) = areas else {
+        return;
+    };
+    for pane in Pane::ALL {
+        if let Some((len, height, _)) = pane_metrics(s, &areas, pane) {
+            let max = len.saturating_sub(height);
+            let v = &mut s.entry.scroll[pane.index()];
+            *v = (*v).min(max);
         }
     }
 }

@@ -359,11 +359,12 @@ impl Index {
         }
         // Final scores: words combined with the other signals, for every candidate and
         // every fuzzy match.
-        let words_score = score.clone();
-        for (&doc, e) in &extra {
+        // The word score is kept in the signals before it is combined (for `--explain`).
+        for (&doc, e) in &mut extra {
             if mask[doc] == 0 && score[doc] == 0.0 {
                 touched.push(doc as u32);
             }
+            e.words = score[doc];
             score[doc] = combine(score[doc], e);
         }
         let mut hits_docs: Vec<u32> = touched
@@ -377,8 +378,10 @@ impl Index {
             .enumerate()
             .map(|(rank, d)| {
                 let doc = d as usize;
-                let mut s = extra.remove(&doc).unwrap_or_default();
-                s.words = words_score[doc];
+                let s = extra.remove(&doc).unwrap_or_else(|| Signals {
+                    words: score[doc],
+                    ..Signals::default()
+                });
                 // Matched words and highlights are for rows people look at; further down a
                 // long list they would cost more than the search itself.
                 if rank >= DETAILED_HITS {
@@ -389,6 +392,7 @@ impl Index {
                         title_matches: Vec::new(),
                     };
                 }
+                let mut s = s;
                 s.matched_words = terms
                     .iter()
                     .enumerate()
@@ -503,7 +507,7 @@ impl Index {
         {
             return idx;
         }
-        let lower = &title.to_lowercase();
+        let lower = &self.docs[doc].lowered()[0];
         let mut marks = Vec::new();
         // Map byte offsets of the lowercased title to character positions (lowercasing can
         // change byte lengths, so only trust it when lengths agree).

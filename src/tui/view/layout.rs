@@ -141,7 +141,12 @@ pub fn areas(state: &State) -> Option<Areas> {
 
 /// Rows of results that fit in the list.
 pub fn list_rows(state: &State) -> usize {
-    areas(state)
+    rows_in(areas(state).as_ref())
+}
+
+/// Rows of results that fit in the list of an already computed layout.
+pub fn rows_in(areas: Option<&Areas>) -> usize {
+    areas
         .and_then(|a| a.list)
         .map_or(1, |r| r.height.saturating_sub(2).max(1) as usize)
 }
