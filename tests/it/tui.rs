@@ -27,9 +27,13 @@ fn entries() -> Arc<Vec<Entry>> {
     Arc::new(loaded.into_iter().map(|l| l.entry).collect())
 }
 
-/// A state with the results of `query` applied, as the run loop would.
+/// A state over the fixture catalog with the results of `query` applied.
 fn state_for(query: &str, size: (u16, u16)) -> State {
-    let entries = entries();
+    state_over(entries(), query, size)
+}
+
+/// A state over `entries` with the results of `query` applied, as the run loop would.
+fn state_over(entries: Arc<Vec<Entry>>, query: &str, size: (u16, u16)) -> State {
     let index = Index::new(&entries);
     let mut s = State::new(entries, query, size);
     s.color = false;
@@ -311,18 +315,7 @@ fn escape_sequences_in_entries_are_shown_escaped() {
     let mut hostile = (*entries()).clone();
     hostile[0].title = "evil \x1b[31mred\x1b[0m \x07 title".into();
     hostile[0].root_cause = "cause with \x1b]52;c;ZXZpbA==\x07 inside".into();
-    let index = Index::new(&hostile);
-    let mut s = State::new(Arc::new(hostile), "evil", (120, 40));
-    let (hits, total) = index.search_counted("evil", 10);
-    s.results.asked = 1;
-    update(
-        &mut s,
-        Action::Results {
-            generation: 1,
-            hits,
-            total,
-        },
-    );
+    let s = state_over(Arc::new(hostile), "evil", (120, 40));
     let screen = render(&s);
     assert!(
         screen.contains("evil \\x1b[31mred\\x1b[0m \\x07 title"),
@@ -401,18 +394,7 @@ fn entries_at_the_size_limits_render() {
             w
         })
         .collect();
-    let index = Index::new(&big);
-    let mut s = State::new(Arc::new(big), "word", (120, 40));
-    let (hits, total) = index.search_counted("word", 10);
-    s.results.asked = 1;
-    update(
-        &mut s,
-        Action::Results {
-            generation: 1,
-            hits,
-            total,
-        },
-    );
+    let mut s = state_over(Arc::new(big), "word", (120, 40));
     update(&mut s, Action::FocusEntry);
     s.entry.workaround = 195;
     for _ in 0..10 {
