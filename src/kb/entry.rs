@@ -146,20 +146,23 @@ pub struct VersionRow {
     /// The package the range concerns (`grpc-go`, `openssl`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,
-    /// A machine-readable range of that package's versions (`>=1.42, <1.63`).
+    /// A machine-readable range of that package's versions (`>=1.42, <1.63`; `||` separates
+    /// alternatives).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range: Option<String>,
 }
 
-/// Whether a behaviour is current in a version.
+/// Whether the error, as the entry names it, happens in a row's versions. errdex marks an
+/// entry "not your version" when the rows with a range for one of the user's packages say
+/// the error does not happen in the user's version (see `kb::fit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VersionStatus {
-    /// Current.
+    /// The error happens in these versions.
     Active,
-    /// Still there but on its way out.
+    /// It still happens, but the behaviour behind it is on its way out.
     Deprecated,
-    /// Gone.
+    /// It no longer happens in these versions (fixed, reworded or gone).
     Removed,
 }
 
@@ -192,6 +195,20 @@ pub struct Workaround {
     /// When it applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
+    /// The versions it needs, in a form errdex can check against the user's versions
+    /// (`{ package: go, range: ">=1.21" }`); the condition says it in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires: Option<Requirement>,
+}
+
+/// A package and a range of its versions that something needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    /// The package, named as in version rows (`go`, `node`, `openssh`).
+    pub package: String,
+    /// Comparators separated by commas; `||` separates alternatives (`>=22.18, <23 || >=23.6`).
+    pub range: String,
 }
 
 /// A piece of code to copy, with its language for display and checking.

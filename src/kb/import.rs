@@ -99,6 +99,7 @@ pub fn from_deadends(json: &str) -> Result<(Entry, Vec<String>), String> {
             }),
             tradeoff: non_empty(s(&w["tradeoff"])),
             condition: non_empty(s(&w["condition"])),
+            requires: None,
         });
     }
     best_first(&mut workarounds);

@@ -7,7 +7,8 @@
 use std::fmt::Write as _;
 
 use super::entry::{
-    Basis, DeadEnd, Entry, Rate, Snippet, Verification, VersionRow, VersionStatus, Workaround,
+    Basis, DeadEnd, Entry, Rate, Requirement, Snippet, Verification, VersionRow, VersionStatus,
+    Workaround,
 };
 
 /// Render an entry as Markdown.
@@ -70,6 +71,14 @@ pub fn render(e: &Entry) -> String {
             }
             if let Some(t) = &w.tradeoff {
                 let _ = writeln!(s, "   - *Tradeoff:* {}", one_line(t));
+            }
+            if let Some(r) = &w.requires {
+                let _ = writeln!(
+                    s,
+                    "   - *Requires:* `{}` `{}`",
+                    one_line(&r.package),
+                    one_line(&r.range)
+                );
             }
             if let Some(sn) = &w.snippet {
                 let fence = fence_for(&sn.code);
@@ -264,6 +273,7 @@ pub fn parse(text: &str) -> Result<(Entry, Repairs), MdError> {
                         snippet: None,
                         tradeoff: None,
                         condition: None,
+                        requires: None,
                     });
                 } else if let Some(w) = workarounds.last_mut() {
                     let trimmed = line.trim_start();
@@ -271,6 +281,8 @@ pub fn parse(text: &str) -> Result<(Entry, Repairs), MdError> {
                         w.condition = Some(c.trim().to_string());
                     } else if let Some(t) = trimmed.strip_prefix("- *Tradeoff:* ") {
                         w.tradeoff = Some(t.trim().to_string());
+                    } else if let Some(r) = trimmed.strip_prefix("- *Requires:* ") {
+                        w.requires = parse_requires(r);
                     } else if trimmed.starts_with("```") {
                         let (snippet, next) = read_fence(&lines, i - 1);
                         i = next;
@@ -436,6 +448,14 @@ fn split_cells(inner: &str) -> Vec<String> {
         }
     }
     cells.into_iter().map(|c| c.trim().to_string()).collect()
+}
+
+/// `` `go` `>=1.21` `` after `*Requires:*`.
+fn parse_requires(rest: &str) -> Option<Requirement> {
+    let mut parts = rest.trim().split('`').filter(|p| !p.trim().is_empty());
+    let package = parts.next()?.trim().to_string();
+    let range = parts.next()?.trim().to_string();
+    Some(Requirement { package, range })
 }
 
 /// `- gRPC v1.42.0: package `grpc`, range `>=1.42``

@@ -3,6 +3,7 @@
 
 pub mod diag;
 pub mod entry;
+pub mod fit;
 pub mod fsutil;
 pub mod import;
 pub mod load;

@@ -234,6 +234,13 @@ pub fn validate(entry: &Entry) -> Vec<Problem> {
                 "write comparators separated by commas, e.g. `>=1.42, <1.63`",
             ));
         }
+        if row.range.is_some() && row.package.as_deref().is_none_or(|p| p.trim().is_empty()) {
+            out.push(warning(
+                format!("versions[{i}].range"),
+                "a range without a package cannot be checked against the user's versions",
+                "add `package:` naming what the range is of, e.g. `package: openssl`",
+            ));
+        }
     }
     for (i, w) in entry.workarounds.iter().enumerate() {
         let field = format!("workarounds[{i}]");
@@ -245,6 +252,22 @@ pub fn validate(entry: &Entry) -> Vec<Problem> {
             true,
         );
         check_rate(&mut out, format!("{field}.success_rate"), &w.success_rate);
+        if let Some(r) = &w.requires {
+            if r.package.trim().is_empty() {
+                out.push(error(
+                    format!("{field}.requires.package"),
+                    "`requires` names no package",
+                    "name the package the range is of, e.g. `package: go`",
+                ));
+            }
+            if let Err(e) = super::version::parse_range(&r.range) {
+                out.push(error(
+                    format!("{field}.requires.range"),
+                    format!("range `{}` does not parse: {e}", r.range),
+                    "write comparators separated by commas, `||` between alternatives, e.g. `>=1.21`",
+                ));
+            }
+        }
         if let Some(s) = &w.snippet {
             check_text(
                 &mut out,

@@ -3,8 +3,35 @@
 
 use semver::{Version, VersionReq};
 
-/// Parse a range of comparators separated by commas.
-pub fn parse_range(range: &str) -> Result<VersionReq, String> {
+/// A range of versions: alternatives separated by `||`, each a list of comparators separated
+/// by commas (`>=22.18, <23 || >=23.6`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Range {
+    any: Vec<VersionReq>,
+}
+
+impl Range {
+    /// Whether `v` is inside the range. Pre-release tags are ignored, since tools print
+    /// versions such as `1.22rc1` that users mean as the release line.
+    pub fn matches(&self, v: &Version) -> bool {
+        let plain = Version::new(v.major, v.minor, v.patch);
+        self.any.iter().any(|r| r.matches(&plain))
+    }
+}
+
+/// Parse a range: alternatives separated by `||`, each of comparators separated by commas.
+pub fn parse_range(range: &str) -> Result<Range, String> {
+    let any = range
+        .split("||")
+        .map(parse_comparators)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Range { any })
+}
+
+fn parse_comparators(range: &str) -> Result<VersionReq, String> {
+    if range.trim().is_empty() {
+        return Err("an empty alternative (nothing around `||`?)".to_string());
+    }
     let cleaned: Vec<String> = range
         .split(',')
         .map(|part| {
@@ -63,6 +90,17 @@ mod tests {
         assert!(parse_range(">=450.80.02").is_ok());
         assert!(parse_range(">=1.0,,<2").is_err());
         assert!(parse_range("newer than 2").is_err());
+    }
+
+    #[test]
+    fn alternatives_match_either_side() {
+        let r = parse_range(">=22.18, <23 || >=23.6").expect("parses");
+        assert!(r.matches(&Version::new(22, 19, 0)));
+        assert!(!r.matches(&Version::new(23, 1, 0)));
+        assert!(r.matches(&Version::new(24, 0, 0)));
+        assert!(!r.matches(&Version::new(20, 0, 0)));
+        assert!(parse_range(">=1 ||").is_err());
+        assert!(parse_range("|| <2").is_err());
     }
 
     #[test]

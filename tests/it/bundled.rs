@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use errdex::kb::entry::{
-    Basis, DeadEnd, Entry, Rate, Snippet, Verification, VersionRow, VersionStatus, Workaround,
+    Basis, DeadEnd, Entry, Rate, Requirement, Snippet, Verification, VersionRow, VersionStatus,
+    Workaround,
 };
 
 use super::{errdex, home, stdout};
@@ -64,6 +65,10 @@ fn full_entry() -> Entry {
             }),
             tradeoff: Some("t".into()),
             condition: Some("c".into()),
+            requires: Some(Requirement {
+                package: "p".into(),
+                range: ">=1 || <0.5".into(),
+            }),
         }],
         dead_ends: vec![DeadEnd {
             title: "d".into(),
@@ -99,6 +104,10 @@ fn json_schema_matches_the_model() {
             &entry["workarounds"][0]["snippet"],
         ),
         (&defs["dead_end"]["properties"], &entry["dead_ends"][0]),
+        (
+            &defs["workaround"]["properties"]["requires"]["properties"],
+            &entry["workarounds"][0]["requires"],
+        ),
     ];
     for (schema_props, value) in pairs {
         assert_eq!(keys(schema_props), keys(value));
@@ -114,4 +123,18 @@ fn json_schema_matches_the_model() {
         .filter_map(|v| v.as_str().map(String::from))
         .collect();
     assert_eq!(verifications, listed);
+}
+
+#[test]
+fn every_field_survives_the_markdown_export() {
+    let mut e = full_entry();
+    // Code read back from a fence ends with its last line's newline, as YAML block text does.
+    if let Some(s) = e.workarounds[0].snippet.as_mut() {
+        s.code.push('\n');
+    }
+    let (back, _) =
+        errdex::kb::markdown::parse(&errdex::kb::markdown::render(&e)).expect("the export parses");
+    assert_eq!(back.workarounds[0].requires, e.workarounds[0].requires);
+    assert_eq!(back.versions, e.versions);
+    assert_eq!(back.workarounds, e.workarounds);
 }
