@@ -9,6 +9,7 @@ pub mod import;
 pub mod load;
 pub mod locate;
 pub mod markdown;
+pub mod outcomes;
 pub mod paths;
 pub mod pattern;
 pub mod scan;
