@@ -47,5 +47,10 @@ fn explore(cli: &Cli) -> Result<u8, CliError> {
         return cli::run(cli, &search);
     }
     let catalog = cli::load_catalog(cli);
-    Ok(errdex::tui::run(catalog, query.trim_end_matches('\n'))?)
+    let options = cli::explorer_options(cli);
+    Ok(errdex::tui::run(
+        catalog,
+        query.trim_end_matches('\n'),
+        options,
+    )?)
 }

@@ -1,12 +1,15 @@
 //! The command line: argument parsing and one module per subcommand. Commands print data
 //! to stdout and diagnostics to stderr, and never draw on the terminal.
 
+mod explore;
 mod import;
 mod lint;
+mod new;
 mod paths;
 mod scan;
 mod search;
 
+pub use explore::options as explorer_options;
 pub use search::Args as SearchArgs;
 mod show;
 
@@ -26,6 +29,8 @@ Examples:
   errdex show grpc/grpc-connection-reset-by-peer --markdown
   errdex scan /var/log/app.log              known errors in a log, with counts and lines
   errdex lint ~/.local/share/errdex/entries
+  errdex new --domain redis --from-query 'ERR 10:32 dial tcp 10.0.0.7:6379: i/o timeout'
+  errdex search --have node=20.11.1 'ERR_OSSL_EVP_UNSUPPORTED'
   errdex import --format deadends ../datasets/deadends-canons --out ./imported
 
 Exit status: 0 found or clean, 1 nothing found or problems, 2 usage or I/O error.";
@@ -40,6 +45,10 @@ pub struct Cli {
     /// Leave out the corpus bundled into errdex.
     #[arg(long, global = true)]
     pub no_bundled: bool,
+    /// A version you run, as PKG=VERSION (repeatable; overrides the config file and what
+    /// is detected in the current folder). Entries that do not concern it rank lower.
+    #[arg(long = "have", value_name = "PKG=VERSION", global = true)]
+    pub have: Vec<String>,
     /// The subcommand; none opens the explorer.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -61,6 +70,8 @@ pub enum Command {
     Scan(scan::Args),
     /// Convert Markdown exports or deadends.dev JSON canons into YAML entries.
     Import(import::Args),
+    /// Scaffold a new entry in your entries folder and open it in $EDITOR.
+    New(new::Args),
     /// Print the folders errdex reads and writes.
     Paths,
     /// Print a shell completion script.
@@ -112,6 +123,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<u8, CliError> {
         Command::Show(args) => show::run(cli, args),
         Command::Lint(args) => lint::run(cli, args),
         Command::Import(args) => import::run(args),
+        Command::New(args) => new::run(args),
         Command::Scan(args) => scan::run(cli, args),
         Command::Paths => paths::run(),
         Command::Completions { shell } => {

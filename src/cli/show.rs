@@ -53,7 +53,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<u8, CliError> {
         s.push('\n');
         s
     } else {
-        render_text(loaded)
+        render_text(loaded, &|id| catalog.get(id).map(|l| l.entry.title.clone()))
     };
     let mut out = io::stdout().lock();
     out.write_all(body.as_bytes())?;
@@ -71,8 +71,9 @@ fn indent(s: &mut String, text: &str, pad: &str) {
     }
 }
 
-/// The plain-text view: every section, untrusted text escaped.
-pub fn render_text(loaded: &Loaded) -> String {
+/// The plain-text view: every section, untrusted text escaped. `title_of` names related
+/// entries that are loaded.
+pub fn render_text(loaded: &Loaded, title_of: &dyn Fn(&str) -> Option<String>) -> String {
     let e: &Entry = &loaded.entry;
     let mut s = String::new();
     let _ = writeln!(s, "{}", text::inline(&e.title));
@@ -121,12 +122,23 @@ pub fn render_text(loaded: &Loaded) -> String {
             indent(&mut s, &text::block(&d.why), "    ");
         }
     }
-    for (name, list) in [("Related", &e.related), ("References", &e.references)] {
-        if !list.is_empty() {
-            let _ = writeln!(s, "\n{name}");
-            for item in list {
-                let _ = writeln!(s, "  - {}", text::inline(item));
+    if !e.related.is_empty() {
+        s.push_str("\nRelated (errdex show ID)\n");
+        for id in &e.related {
+            match title_of(id) {
+                Some(t) => {
+                    let _ = writeln!(s, "  - {} — {}", text::inline(id), text::inline(&t));
+                }
+                None => {
+                    let _ = writeln!(s, "  - {} (not loaded)", text::inline(id));
+                }
             }
+        }
+    }
+    if !e.references.is_empty() {
+        s.push_str("\nReferences\n");
+        for item in &e.references {
+            let _ = writeln!(s, "  - {}", text::inline(item));
         }
     }
     s

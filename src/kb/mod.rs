@@ -1,6 +1,7 @@
 //! The domain: entries, where they come from, how they are checked, searched and converted.
 //! Nothing here draws on a terminal.
 
+pub mod author;
 pub mod diag;
 pub mod entry;
 pub mod fit;
@@ -12,6 +13,7 @@ pub mod markdown;
 pub mod outcomes;
 pub mod paths;
 pub mod pattern;
+pub mod redact;
 pub mod scan;
 pub mod search;
 pub mod validate;

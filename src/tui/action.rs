@@ -1,8 +1,11 @@
 //! What the user wants, named by intent. Keys, mouse and the outside world become these.
 
+use std::sync::Arc;
+
 use super::clipboard::CopyReport;
 use super::state::Pane;
 use crate::kb::search::Hit;
+use crate::kb::{Entry, Origin};
 
 /// One thing to do to the explorer's state.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,4 +91,34 @@ pub enum Action {
     ClearToast,
     /// Focus a given pane (used by clicks and tests).
     FocusPane(Pane),
+    /// Show the picked related entry; Back returns.
+    FollowRelated,
+    /// Record that the picked workaround worked (true) or did not (false).
+    Record(bool),
+    /// The outcome of recording.
+    Recorded {
+        /// The entry's id.
+        entry: String,
+        /// The workaround's title.
+        workaround: String,
+        /// Whether it worked.
+        worked: bool,
+        /// Ok, or what went wrong.
+        result: Result<(), String>,
+    },
+    /// Copy the shown entry as Markdown for an incident channel.
+    CopyMarkdown,
+    /// Edit the shown entry's file in `$EDITOR`.
+    Edit,
+    /// Entries were loaded again (after an edit).
+    Reloaded {
+        /// Every entry.
+        entries: Arc<Vec<Entry>>,
+        /// Where each came from.
+        origins: Arc<Vec<Origin>>,
+        /// What to tell the user (what was checked, how many problems).
+        message: String,
+        /// The problems found in the edited file, one per line, to show in full.
+        problems: Option<String>,
+    },
 }

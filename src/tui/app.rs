@@ -2,8 +2,9 @@
 //! real loop can be driven on a `TestBackend` in tests.
 
 use std::io::{self, Write};
-use std::sync::Arc;
+use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -17,7 +18,9 @@ use super::keymap::map_key;
 use super::state::State;
 use super::update::{Effect, update};
 use super::view;
-use crate::kb::search::Index;
+use crate::kb::fit::{self, EntryFit};
+use crate::kb::outcomes::{self, Outcome};
+use crate::kb::search::{Hit, Index};
 
 /// How many hits the list holds.
 pub const LIST_LIMIT: usize = 500;
@@ -64,29 +67,60 @@ pub fn action_for(ev: TermEvent, s: &State) -> Option<Action> {
     }
 }
 
-/// A query for the search worker: its generation and text.
-type Job = (u64, String);
+/// The index and how each entry fits the user's versions: what a search needs.
+#[derive(Clone)]
+pub struct Ranker {
+    /// The word index over the entries.
+    pub index: Arc<Index>,
+    /// Per entry, whether it concerns the user's versions (not-yours ranks lower).
+    pub fits: Arc<Vec<EntryFit>>,
+}
+
+impl Ranker {
+    /// Rank the entries for `query`: the shared search, then version demotion.
+    pub fn search(&self, query: &str) -> (Vec<Hit>, usize) {
+        let (mut hits, total) = self.index.search_counted(query, LIST_LIMIT);
+        fit::demote(&mut hits, &self.fits);
+        (hits, total)
+    }
+}
+
+/// Work for the search worker.
+pub enum Job {
+    /// A query and its generation.
+    Search(u64, String),
+    /// Use a new index from now on (after a reload).
+    Replace(Ranker),
+}
 
 /// Where searches run: on the calling thread (tests) or on a worker (the real app).
 pub enum Searcher {
     /// Search synchronously.
-    Inline(Arc<Index>),
+    Inline(Ranker),
     /// Send queries to a worker thread; results come back as events.
     Worker(Sender<Job>),
 }
 
 impl Searcher {
     /// Start a worker that always answers the newest query it has.
-    pub fn worker(index: Arc<Index>, events: Sender<Event>) -> Searcher {
+    pub fn worker(ranker: Ranker, events: Sender<Event>) -> Searcher {
         let (tx, rx): (Sender<Job>, Receiver<Job>) = mpsc::channel();
         thread::spawn(move || {
-            while let Ok(mut job) = rx.recv() {
-                while let Ok(newer) = rx.try_recv() {
-                    job = newer;
+            let mut ranker = ranker;
+            while let Ok(first) = rx.recv() {
+                let mut query = None;
+                for job in std::iter::once(first).chain(rx.try_iter()) {
+                    match job {
+                        Job::Search(generation, text) => query = Some((generation, text)),
+                        Job::Replace(r) => ranker = r,
+                    }
                 }
-                let (hits, total) = index.search_counted(&job.1, LIST_LIMIT);
+                let Some((generation, text)) = query else {
+                    continue;
+                };
+                let (hits, total) = ranker.search(&text);
                 let found = Action::Results {
-                    generation: job.0,
+                    generation,
                     hits,
                     total,
                 };
@@ -96,6 +130,16 @@ impl Searcher {
             }
         });
         Searcher::Worker(tx)
+    }
+
+    /// Search with `ranker` from now on.
+    pub fn replace(&mut self, ranker: Ranker) {
+        match self {
+            Searcher::Inline(r) => *r = ranker,
+            Searcher::Worker(tx) => {
+                let _ = tx.send(Job::Replace(ranker));
+            }
+        }
     }
 }
 
@@ -115,6 +159,12 @@ pub struct App<'a, B: Backend> {
     pub suspend_requested: bool,
     /// Mouse capture changes the real loop must apply.
     pub mouse_capture: Option<bool>,
+    /// The entry the real loop must open in the editor.
+    pub edit_requested: Option<usize>,
+    /// Where `+`/`-` append outcomes (None: no data folder and no `ERRDEX_OUTCOMES`).
+    pub outcomes_file: Option<PathBuf>,
+    /// The host name written with each outcome, when the config asks for it.
+    pub host: Option<String>,
 }
 
 impl<'a, B: Backend> App<'a, B> {
@@ -136,7 +186,15 @@ impl<'a, B: Backend> App<'a, B> {
             quit: false,
             suspend_requested: false,
             mouse_capture: None,
+            edit_requested: None,
+            outcomes_file: None,
+            host: None,
         }
+    }
+
+    /// Search with a new index (after a reload or new versions).
+    pub fn replace_ranker(&mut self, ranker: Ranker) {
+        self.searcher.replace(ranker);
     }
 
     /// Run the first search (for the initial query).
@@ -160,8 +218,8 @@ impl<'a, B: Backend> App<'a, B> {
         for effect in fx {
             match effect {
                 Effect::Search { generation, query } => match &self.searcher {
-                    Searcher::Inline(index) => {
-                        let (hits, total) = index.search_counted(&query, LIST_LIMIT);
+                    Searcher::Inline(ranker) => {
+                        let (hits, total) = ranker.search(&query);
                         self.dispatch(Action::Results {
                             generation,
                             hits,
@@ -169,9 +227,40 @@ impl<'a, B: Backend> App<'a, B> {
                         });
                     }
                     Searcher::Worker(tx) => {
-                        let _ = tx.send((generation, query));
+                        let _ = tx.send(Job::Search(generation, query));
                     }
                 },
+                Effect::Record {
+                    entry,
+                    workaround,
+                    index,
+                    worked,
+                    query,
+                } => {
+                    let result = match &self.outcomes_file {
+                        Some(path) => {
+                            let o = Outcome::now(
+                                entry.clone(),
+                                workaround.clone(),
+                                index,
+                                worked,
+                                query,
+                                self.host.clone(),
+                            );
+                            outcomes::append(path, &o)
+                                .map_err(|e| format!("{}: {e}", path.display()))
+                        }
+                        None => Err("no data folder; set ERRDEX_OUTCOMES to a file".into()),
+                    };
+                    self.toast_until = Some(Instant::now() + TOAST);
+                    self.dispatch(Action::Recorded {
+                        entry,
+                        workaround,
+                        worked,
+                        result,
+                    });
+                }
+                Effect::Edit { doc } => self.edit_requested = Some(doc),
                 Effect::Copy { code, title } => {
                     let report = clipboard::copy(&code, &title, self.clipboard, &mut self.osc_out);
                     self.toast_until = Some(Instant::now() + TOAST);
@@ -234,16 +323,89 @@ impl<'a, B: Backend> App<'a, B> {
     }
 }
 
-/// Read terminal events on a thread of their own.
-pub fn spawn_input(events: Sender<Event>) {
+/// Stops and restarts the input thread, so that a program the explorer runs (the editor)
+/// gets every key while it runs.
+#[derive(Clone, Default)]
+pub struct InputControl {
+    inner: Arc<(Mutex<Pause>, Condvar)>,
+}
+
+#[derive(Default)]
+struct Pause {
+    asked: bool,
+    parked: bool,
+}
+
+impl InputControl {
+    /// Stop reading the terminal; returns once the input thread has stopped (or after a
+    /// second, should it be stuck).
+    pub fn pause(&self) {
+        let (lock, cv) = &*self.inner;
+        let Ok(mut p) = lock.lock() else {
+            return;
+        };
+        p.asked = true;
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while !p.parked {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            match cv.wait_timeout(p, left) {
+                Ok((guard, _)) => p = guard,
+                Err(_) => return,
+            }
+        }
+    }
+
+    /// Read the terminal again.
+    pub fn resume(&self) {
+        let (lock, cv) = &*self.inner;
+        if let Ok(mut p) = lock.lock() {
+            p.asked = false;
+            cv.notify_all();
+        }
+    }
+
+    /// Called by the input thread between reads: waits while a pause is asked for.
+    fn checkpoint(&self) {
+        let (lock, cv) = &*self.inner;
+        let Ok(mut p) = lock.lock() else {
+            return;
+        };
+        while p.asked {
+            p.parked = true;
+            cv.notify_all();
+            match cv.wait(p) {
+                Ok(guard) => p = guard,
+                Err(_) => return,
+            }
+        }
+        p.parked = false;
+    }
+}
+
+/// Read terminal events on a thread of their own. Reads wait at most 100 ms, so that a
+/// pause asked for through the returned control takes effect quickly.
+pub fn spawn_input(events: Sender<Event>) -> InputControl {
+    let control = InputControl::default();
+    let inner = control.clone();
     thread::spawn(move || {
         loop {
-            match event::read() {
-                Ok(ev) => {
+            inner.checkpoint();
+            match event::poll(Duration::from_millis(100)).and_then(|ready| {
+                if ready {
+                    event::read().map(Some)
+                } else {
+                    Ok(None)
+                }
+            }) {
+                Ok(Some(ev)) => {
                     if events.send(Event::Term(ev)).is_err() {
                         break;
                     }
                 }
+                Ok(None) => {}
                 Err(_) => {
                     let _ = events.send(Event::InputClosed);
                     break;
@@ -251,4 +413,5 @@ pub fn spawn_input(events: Sender<Event>) {
             }
         }
     });
+    control
 }

@@ -3,7 +3,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
-use super::state::Focus;
+use super::state::{Focus, Pane};
 
 /// What a key means. Only presses count (not releases or repeats of releases), so terminals
 /// that report both never act twice.
@@ -43,7 +43,9 @@ pub fn map_key(key: KeyEvent, focus: Focus, overlay_open: bool) -> Option<Action
         KeyCode::Down => Some(Action::SelectNext),
         KeyCode::PageUp => Some(Action::PageUp),
         KeyCode::PageDown => Some(Action::PageDown),
+        KeyCode::Enter if focus == Focus::Entry(Pane::Related) => Some(Action::FollowRelated),
         KeyCode::Enter => Some(Action::FocusEntry),
+        KeyCode::Backspace if in_entry => Some(Action::Back),
         KeyCode::Tab => Some(Action::NextPane),
         KeyCode::BackTab => Some(Action::PrevPane),
         KeyCode::Backspace => Some(Action::DeleteBack),
@@ -53,6 +55,11 @@ pub fn map_key(key: KeyEvent, focus: Focus, overlay_open: bool) -> Option<Action
         KeyCode::End => Some(Action::CursorEnd),
         KeyCode::Char(c) if in_entry && !ctrl && !alt => match c {
             'y' => Some(Action::CopySnippet),
+            '+' => Some(Action::Record(true)),
+            '-' => Some(Action::Record(false)),
+            'e' => Some(Action::Edit),
+            'M' => Some(Action::CopyMarkdown),
+            'r' => Some(Action::FocusPane(Pane::Related)),
             '?' => Some(Action::ToggleHelp),
             'j' => Some(Action::Down),
             'k' => Some(Action::Up),
@@ -67,7 +74,6 @@ pub fn map_key(key: KeyEvent, focus: Focus, overlay_open: bool) -> Option<Action
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::state::Pane;
 
     fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
@@ -98,6 +104,28 @@ mod tests {
             Some(Action::InsertChar('?'))
         );
         assert_eq!(map_key(q, e, false), Some(Action::ToggleHelp));
+    }
+
+    #[test]
+    fn entry_keys_record_edit_share_and_follow() {
+        let e = Focus::Entry(Pane::Workarounds);
+        let k = |c| key(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(map_key(k('+'), e, false), Some(Action::Record(true)));
+        assert_eq!(map_key(k('-'), e, false), Some(Action::Record(false)));
+        assert_eq!(map_key(k('e'), e, false), Some(Action::Edit));
+        assert_eq!(map_key(k('M'), e, false), Some(Action::CopyMarkdown));
+        // In the list the same keys type.
+        assert_eq!(
+            map_key(k('+'), Focus::List, false),
+            Some(Action::InsertChar('+'))
+        );
+        let enter = key(KeyCode::Enter, KeyModifiers::NONE);
+        let rel = Focus::Entry(Pane::Related);
+        assert_eq!(map_key(enter, rel, false), Some(Action::FollowRelated));
+        assert_eq!(map_key(enter, e, false), Some(Action::FocusEntry));
+        let back = key(KeyCode::Backspace, KeyModifiers::NONE);
+        assert_eq!(map_key(back, rel, false), Some(Action::Back));
+        assert_eq!(map_key(back, Focus::List, false), Some(Action::DeleteBack));
     }
 
     #[test]

@@ -12,42 +12,151 @@ pub mod update;
 pub mod view;
 
 use std::io;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc;
 
-use crate::kb::Catalog;
 use crate::kb::search::Index;
-use app::{App, Event, Searcher};
-use state::State;
+use crate::kb::{Catalog, Origin, author, fit, load};
+use action::Action;
+use app::{App, Event, InputControl, Ranker, Searcher};
+use state::{State, Tallies, Versions};
+
+/// What the explorer needs besides the entries and the query.
+pub struct Options {
+    /// Load every source again (after an edit).
+    pub reload: Box<dyn Fn() -> Catalog>,
+    /// The user's versions.
+    pub versions: Versions,
+    /// What the status line says about them at start (what was detected, from where).
+    pub versions_note: Option<String>,
+    /// Recorded outcomes so far.
+    pub tallies: Tallies,
+    /// Where `+`/`-` append outcomes.
+    pub outcomes_file: Option<PathBuf>,
+    /// The host name to record with outcomes, when the config asks for it.
+    pub host: Option<String>,
+    /// The user's entries folder, where edited copies of bundled entries go.
+    pub entries_dir: Option<PathBuf>,
+}
+
+/// Split a catalog into the entries and their origins.
+pub fn split(catalog: Catalog) -> (Arc<Vec<crate::kb::Entry>>, Arc<Vec<Origin>>) {
+    let (entries, origins): (Vec<_>, Vec<_>) = catalog
+        .entries
+        .into_iter()
+        .map(|l| (l.entry, l.origin))
+        .unzip();
+    (Arc::new(entries), Arc::new(origins))
+}
 
 /// Open the explorer over `catalog` with `query`; returns the process exit status.
-pub fn run(catalog: Catalog, query: &str) -> io::Result<u8> {
+pub fn run(catalog: Catalog, query: &str, options: Options) -> io::Result<u8> {
     let skipped = catalog.skipped();
-    let entries = Arc::new(catalog.into_entries());
+    let (entries, origins) = split(catalog);
     let index = Arc::new(Index::new(&entries));
     terminal::install_panic_hook();
     let tty = terminal::enter()?;
     let size = tty.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
-    let mut state = State::new(entries, query, size);
+    let mut state = State::new(Arc::clone(&entries), query, size);
+    state.set_entries(entries, origins);
+    state.set_versions(options.versions.clone());
+    state.tallies = options.tallies.clone();
     state.skipped = skipped;
     state.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    state.toast = options.versions_note.clone();
 
     let (tx, rx) = mpsc::channel();
-    let searcher = Searcher::worker(index, tx.clone());
-    app::spawn_input(tx.clone());
+    let ranker = Ranker {
+        index,
+        fits: Arc::clone(&state.fits),
+    };
+    let searcher = Searcher::worker(ranker, tx.clone());
+    let input = app::spawn_input(tx.clone());
     #[cfg(unix)]
     spawn_signals(tx);
     let env = clipboard::SystemEnv;
     let mut app = App::new(state, tty, searcher, &env, Box::new(io::stdout()));
+    app.outcomes_file = options.outcomes_file.clone();
+    app.host = options.host.clone();
     app.start();
-    let result = event_loop(&mut app, &rx);
+    let result = event_loop(&mut app, &rx, &input, &options);
     terminal::leave();
     result
+}
+
+/// `e`: open the entry's file in the editor (a bundled entry is copied to the user's
+/// folder first), then check the file, load every source again and show what was found.
+fn edit(
+    app: &mut App<'_, ratatui::backend::CrosstermBackend<io::Stdout>>,
+    doc: usize,
+    input: &InputControl,
+    options: &Options,
+) -> io::Result<()> {
+    let s = &app.state;
+    let (Some(entry), Some(origin)) = (s.entries.get(doc).cloned(), s.origins.get(doc).cloned())
+    else {
+        return Ok(());
+    };
+    let Some(dir) = options.entries_dir.as_deref() else {
+        app.state.toast = Some("no data folder known: cannot copy the entry to edit it".into());
+        return Ok(());
+    };
+    let path = match author::editable_file(&entry, &origin, dir) {
+        Ok(p) => p,
+        Err(e) => {
+            app.state.toast = Some(format!("cannot edit {}: {e}", entry.id));
+            return Ok(());
+        }
+    };
+    input.pause();
+    let ran = terminal::hand_over(&mut app.terminal, || {
+        author::open_in_editor(&author::editor(), &path)
+    });
+    input.resume();
+    let ran = ran?;
+    let catalog = (options.reload)();
+    let (_, problems) = load::load_path(&path);
+    let skipped = catalog.skipped();
+    let (entries, origins) = split(catalog);
+    let index = Arc::new(Index::new(&entries));
+    let mut message = match &ran {
+        Ok(()) => format!("checked and reloaded {}", path.display()),
+        Err(e) => format!("{e}; reloaded {}", path.display()),
+    };
+    let problems = if problems.is_empty() {
+        message.push_str(": no problems");
+        None
+    } else {
+        message.push_str(&format!(": {} problem(s)", problems.len()));
+        Some(
+            problems
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    };
+    // The worker gets the new index before the search the reload asks for.
+    app.replace_ranker(Ranker {
+        index,
+        fits: Arc::new(fit::fits(&entries, app.state.versions.as_ref())),
+    });
+    app.state.skipped = skipped;
+    app.dispatch(Action::Reloaded {
+        entries,
+        origins,
+        message,
+        problems,
+    });
+    Ok(())
 }
 
 fn event_loop(
     app: &mut App<'_, ratatui::backend::CrosstermBackend<io::Stdout>>,
     rx: &mpsc::Receiver<Event>,
+    input: &InputControl,
+    options: &Options,
 ) -> io::Result<u8> {
     loop {
         app.draw()?;
@@ -69,6 +178,9 @@ fn event_loop(
         }
         if let Some(on) = app.mouse_capture.take() {
             terminal::set_mouse_capture(on)?;
+        }
+        if let Some(doc) = app.edit_requested.take() {
+            edit(app, doc, input, options)?;
         }
         if app.suspend_requested {
             app.suspend_requested = false;

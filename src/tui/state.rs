@@ -1,9 +1,11 @@
 //! The explorer's state: a few small sub-states. Views read it; only `update` changes it.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::kb::Entry;
+use crate::kb::fit::{self, EntryFit, Lookup};
 use crate::kb::search::Hit;
+use crate::kb::{Entry, Origin};
 
 /// The panes of an entry, in reading order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -16,15 +18,18 @@ pub enum Pane {
     Workarounds,
     /// What not to do.
     DeadEnds,
+    /// Entries this one leads to or is often confused with.
+    Related,
 }
 
 impl Pane {
     /// Every pane, in reading order.
-    pub const ALL: [Pane; 4] = [
+    pub const ALL: [Pane; 5] = [
         Pane::RootCause,
         Pane::Versions,
         Pane::Workarounds,
         Pane::DeadEnds,
+        Pane::Related,
     ];
 
     /// Position in [`Pane::ALL`].
@@ -39,6 +44,7 @@ impl Pane {
             Pane::Versions => "Version compatibility",
             Pane::Workarounds => "Workarounds",
             Pane::DeadEnds => "Dead ends",
+            Pane::Related => "Related",
         }
     }
 
@@ -49,6 +55,7 @@ impl Pane {
             Pane::Versions => "Versions",
             Pane::Workarounds => "Fixes",
             Pane::DeadEnds => "Dead ends",
+            Pane::Related => "Related",
         }
     }
 
@@ -176,25 +183,80 @@ impl Results {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EntryView {
     /// Scroll offset of each pane, in wrapped lines (index: [`Pane::index`]).
-    pub scroll: [usize; 4],
+    pub scroll: [usize; 5],
     /// The picked workaround (0-based); Ctrl-Y copies its snippet.
     pub workaround: usize,
+    /// The picked related entry (0-based); Enter follows it.
+    pub related: usize,
 }
+
+/// One step of the history of followed related entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visit {
+    /// The entry shown then: None for the list's selection, else a followed entry.
+    pub shown: Option<usize>,
+    /// Where the reader was in it.
+    pub view: EntryView,
+    /// Which pane had the focus.
+    pub focus: Focus,
+}
+
+/// How often a workaround was recorded as working, from the outcomes file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Records that say it worked.
+    pub worked: u32,
+    /// Records that say it did not.
+    pub failed: u32,
+}
+
+impl Tally {
+    /// `team: 3 of 4 worked (measured)`: a measured rate always comes with its sample.
+    pub fn describe(&self) -> String {
+        format!(
+            "team: {} of {} worked (measured)",
+            self.worked,
+            self.worked + self.failed
+        )
+    }
+}
+
+/// Recorded outcomes by (entry id, workaround title).
+pub type Tallies = HashMap<(String, String), Tally>;
 
 /// A snippet shown for copying by hand, when no clipboard was known to work.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnippetPopup {
     /// Heading (which workaround).
     pub title: String,
+    /// The line above the text (why it is shown, how to close it).
+    pub note: String,
     /// The exact text.
     pub code: String,
 }
 
+/// The user's versions, shareable with the search thread.
+pub type Versions = Arc<dyn Lookup + Send + Sync>;
+
 /// Everything the explorer shows.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct State {
     /// Every loaded entry; hits point into it.
     pub entries: Arc<Vec<Entry>>,
+    /// Where each entry was loaded from (same order as `entries`).
+    pub origins: Arc<Vec<Origin>>,
+    /// Entry position by id, for following related entries.
+    pub by_id: Arc<HashMap<String, usize>>,
+    /// Whether each entry concerns the user's versions (same order as `entries`).
+    pub fits: Arc<Vec<EntryFit>>,
+    /// The user's versions.
+    pub versions: Versions,
+    /// Recorded outcomes of workarounds.
+    pub tallies: Tallies,
+    /// A followed related entry shown instead of the list's selection.
+    pub shown: Option<usize>,
+    /// Where Back returns to, newest last.
+    pub history: Vec<Visit>,
     /// The query line.
     pub query: Query,
     /// The result list.
@@ -218,10 +280,19 @@ pub struct State {
 }
 
 impl State {
-    /// A fresh explorer over `entries` with an initial query.
+    /// A fresh explorer over `entries` with an initial query (no versions known, every
+    /// entry bundled until [`State::set_entries`] says otherwise).
     pub fn new(entries: Arc<Vec<Entry>>, query: &str, size: (u16, u16)) -> State {
-        State {
-            entries,
+        let origins = vec![Origin::Bundled(String::new()); entries.len()];
+        let mut s = State {
+            entries: Arc::new(Vec::new()),
+            origins: Arc::new(Vec::new()),
+            by_id: Arc::new(HashMap::new()),
+            fits: Arc::new(Vec::new()),
+            versions: Arc::new(fit::Nothing),
+            tallies: Tallies::new(),
+            shown: None,
+            history: Vec::new(),
             query: Query::new(query),
             results: Results::default(),
             focus: Focus::List,
@@ -232,13 +303,56 @@ impl State {
             size,
             skipped: 0,
             color: true,
+        };
+        s.set_entries(entries, Arc::new(origins));
+        s
+    }
+
+    /// Replace the entries (at start and after a reload), with the lookups made from them.
+    pub fn set_entries(&mut self, entries: Arc<Vec<Entry>>, origins: Arc<Vec<Origin>>) {
+        self.by_id = Arc::new(
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.id.clone(), i))
+                .collect(),
+        );
+        self.fits = Arc::new(fit::fits(&entries, self.versions.as_ref()));
+        self.entries = entries;
+        self.origins = origins;
+        self.shown = None;
+        self.history.clear();
+    }
+
+    /// Use these versions for marks and ranking.
+    pub fn set_versions(&mut self, versions: Versions) {
+        self.fits = Arc::new(fit::fits(&self.entries, versions.as_ref()));
+        self.versions = versions;
+    }
+
+    /// The position of the entry shown: a followed related entry, or the list's selection.
+    pub fn selected_doc(&self) -> Option<usize> {
+        match self.shown {
+            Some(doc) => Some(doc),
+            None => self.results.hits.get(self.results.selected).map(|h| h.doc),
         }
     }
 
-    /// The selected entry, if any.
+    /// The entry shown, if any.
     pub fn selected_entry(&self) -> Option<&Entry> {
-        let hit = self.results.hits.get(self.results.selected)?;
-        self.entries.get(hit.doc)
+        self.entries.get(self.selected_doc()?)
+    }
+
+    /// How the shown entry relates to the user's versions.
+    pub fn selected_fit(&self) -> Option<&EntryFit> {
+        self.fits.get(self.selected_doc()?)
+    }
+
+    /// The recorded outcomes of a workaround of an entry.
+    pub fn tally(&self, entry: &str, workaround: &str) -> Option<Tally> {
+        self.tallies
+            .get(&(entry.to_string(), workaround.to_string()))
+            .copied()
     }
 
     /// Whether an overlay (help or popup) takes the keys.
@@ -270,7 +384,8 @@ mod tests {
 
     #[test]
     fn panes_cycle() {
-        assert_eq!(Pane::DeadEnds.next(), Pane::RootCause);
-        assert_eq!(Pane::RootCause.prev(), Pane::DeadEnds);
+        assert_eq!(Pane::Related.next(), Pane::RootCause);
+        assert_eq!(Pane::DeadEnds.next(), Pane::Related);
+        assert_eq!(Pane::RootCause.prev(), Pane::Related);
     }
 }

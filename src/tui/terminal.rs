@@ -85,6 +85,22 @@ pub fn suspend(tty: &mut Tty) -> io::Result<()> {
     redraw_all(tty)
 }
 
+/// Give the terminal to another program (an editor) while `f` runs, then take it back.
+/// The input thread must be paused around this, or it would read the program's keys.
+pub fn hand_over<T>(tty: &mut Tty, f: impl FnOnce() -> T) -> io::Result<T> {
+    leave();
+    let result = f();
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        EnableMouseCapture
+    )?;
+    redraw_all(tty)?;
+    Ok(result)
+}
+
 /// Clear the screen and make the next draw repaint every cell.
 ///
 /// Not `Terminal::clear`: it asks the terminal for the cursor position, which needs

@@ -2,10 +2,13 @@
 //! The run loop performs the effects (search, copy, quit, suspend) and feeds results back.
 
 use super::action::Action;
-use super::state::{Focus, Pane, SnippetPopup, State};
+use super::state::{Focus, Pane, SnippetPopup, State, Visit};
 use super::view::content::pane_text;
 use super::view::layout::{self, Areas};
-use super::view::theme::Theme;
+use crate::kb::{markdown, redact};
+
+/// How many followed entries Back can return through.
+pub const MAX_HISTORY: usize = 64;
 
 /// The largest query kept (a pasted log beyond this is cut; search normalises the rest).
 pub const MAX_QUERY_BYTES: usize = 1 << 20;
@@ -29,6 +32,25 @@ pub enum Effect {
     },
     /// Turn mouse capture on or off (off while the user selects text in a popup).
     MouseCapture(bool),
+    /// Append an outcome to the outcomes file; answer with `Action::Recorded`.
+    Record {
+        /// The entry's id.
+        entry: String,
+        /// The workaround's title.
+        workaround: String,
+        /// Its 1-based position.
+        index: usize,
+        /// Whether it worked.
+        worked: bool,
+        /// The query as typed.
+        query: String,
+    },
+    /// Open the entry at this position in `$EDITOR`, then reload; answer with
+    /// `Action::Reloaded`.
+    Edit {
+        /// The entry's position in `State::entries`.
+        doc: usize,
+    },
     /// Suspend to the shell.
     Suspend,
     /// Leave the explorer.
@@ -41,6 +63,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::InsertChar(c) => {
             s.focus = Focus::List;
+            leave_followed(s);
             s.query.insert(c.encode_utf8(&mut [0; 4]));
             search(s, &mut fx);
         }
@@ -58,6 +81,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 s.toast = Some("pasted text cut to 1 MiB".into());
             }
             s.focus = Focus::List;
+            leave_followed(s);
             s.query.insert(&t);
             search(s, &mut fx);
         }
@@ -77,6 +101,64 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 s.focus = Focus::Entry(Pane::Workarounds);
             }
         }
+        Action::FollowRelated => follow(s),
+        Action::Record(worked) => record(s, worked, &mut fx),
+        Action::Recorded {
+            entry,
+            workaround,
+            worked,
+            result,
+        } => match result {
+            Ok(()) => {
+                let t = s.tallies.entry((entry, workaround)).or_default();
+                if worked {
+                    t.worked += 1;
+                } else {
+                    t.failed += 1;
+                }
+                let what = if worked { "worked" } else { "did not work" };
+                s.toast = Some(format!("recorded: {what} ({})", t.describe()));
+            }
+            Err(e) => s.toast = Some(format!("not recorded: {e}")),
+        },
+        Action::CopyMarkdown => match s.selected_entry() {
+            Some(e) => {
+                let text = incident_markdown(s, e);
+                fx.push(Effect::Copy {
+                    code: text,
+                    title: format!("{} as Markdown", e.id),
+                });
+            }
+            None => s.toast = Some("nothing selected to copy".into()),
+        },
+        Action::Edit => match s.selected_doc() {
+            Some(doc) => fx.push(Effect::Edit { doc }),
+            None => s.toast = Some("no entry selected to edit".into()),
+        },
+        Action::Reloaded {
+            entries,
+            origins,
+            message,
+            problems,
+        } => {
+            if let Some(text) = problems {
+                s.popup = Some(SnippetPopup {
+                    title: "Problems in the edited file".into(),
+                    note: "Errors skip the entry until fixed; e edits it again. Esc closes.".into(),
+                    code: text,
+                });
+                fx.push(Effect::MouseCapture(false));
+            }
+            let keep = s.selected_entry().map(|e| e.id.clone());
+            s.set_entries(entries, origins);
+            s.toast = Some(message);
+            // Answers to queries asked before the reload point into the old entries.
+            s.results.answered = s.results.asked;
+            s.results.hits.clear();
+            // Show the edited entry again, wherever the new search puts it.
+            s.shown = keep.and_then(|id| s.by_id.get(&id).copied());
+            search(s, &mut fx);
+        }
         Action::NextPane | Action::PrevPane => {
             if s.selected_entry().is_some() {
                 s.focus = Focus::Entry(match (s.focus, action == Action::NextPane) {
@@ -94,6 +176,10 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 fx.push(Effect::MouseCapture(true));
             } else if s.help {
                 s.help = false;
+            } else if let Some(v) = s.history.pop() {
+                s.shown = v.shown;
+                s.entry = v.view;
+                s.focus = v.focus;
             } else if matches!(s.focus, Focus::Entry(_)) {
                 s.focus = Focus::List;
             } else if !s.query.text.is_empty() {
@@ -137,7 +223,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 if !same_top {
                     s.entry = Default::default();
                 }
-                if s.results.hits.is_empty() {
+                if s.results.hits.is_empty() && s.shown.is_none() {
                     s.focus = Focus::List;
                 }
             }
@@ -147,6 +233,8 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             if report.confirmed.is_empty() {
                 s.popup = Some(SnippetPopup {
                     title: report.title.clone(),
+                    note: "No clipboard was confirmed. Select the text with the mouse; Esc closes."
+                        .into(),
                     code: report.text.clone(),
                 });
                 fx.push(Effect::MouseCapture(false));
@@ -176,6 +264,8 @@ fn edit(s: &mut State, fx: &mut Vec<Effect>, f: impl FnOnce(&mut super::state::Q
     f(&mut s.query);
     s.focus = Focus::List;
     if s.query.text != before {
+        // A new query shows its own results: followed entries are left.
+        leave_followed(s);
         search(s, fx);
     }
 }
@@ -186,10 +276,97 @@ fn select(s: &mut State, delta: isize) {
         return;
     }
     let next = (s.results.selected as isize + delta).clamp(0, n as isize - 1) as usize;
-    if next != s.results.selected {
+    if next != s.results.selected || s.shown.is_some() {
         s.results.selected = next;
+        leave_followed(s);
         s.entry = Default::default();
     }
+}
+
+/// Back to the list's selection: forget followed entries.
+fn leave_followed(s: &mut State) {
+    s.shown = None;
+    s.history.clear();
+}
+
+fn follow(s: &mut State) {
+    let Some(e) = s.selected_entry() else {
+        return;
+    };
+    let Some(id) = e.related.get(s.entry.related).cloned() else {
+        s.toast = Some("this entry lists no related entries".into());
+        return;
+    };
+    let Some(&doc) = s.by_id.get(&id) else {
+        s.toast = Some(format!(
+            "`{}` is not loaded (see errdex paths)",
+            crate::text::inline(&id)
+        ));
+        return;
+    };
+    if s.history.len() == MAX_HISTORY {
+        s.history.remove(0);
+    }
+    s.history.push(Visit {
+        shown: s.shown,
+        view: s.entry.clone(),
+        focus: s.focus,
+    });
+    s.shown = Some(doc);
+    s.entry = Default::default();
+    s.focus = Focus::Entry(Pane::Workarounds);
+}
+
+fn record(s: &mut State, worked: bool, fx: &mut Vec<Effect>) {
+    let Some(e) = s.selected_entry() else {
+        s.toast = Some("no entry selected".into());
+        return;
+    };
+    let i = s.entry.workaround;
+    let Some(w) = e.workarounds.get(i) else {
+        s.toast = Some("this entry has no workarounds to record".into());
+        return;
+    };
+    fx.push(Effect::Record {
+        entry: e.id.clone(),
+        workaround: w.title.clone(),
+        index: i + 1,
+        worked,
+        query: s.query.text.clone(),
+    });
+}
+
+/// The entry as Markdown for an incident channel: the error as seen (from the query, with
+/// addresses, hosts and ids masked), the picked workaround, recorded outcomes, then the
+/// entry itself.
+pub fn incident_markdown(s: &State, e: &crate::kb::Entry) -> String {
+    let mut out = String::new();
+    let seen = redact::message(&s.query.text);
+    if !seen.is_empty() {
+        out.push_str(&format!(
+            "**Seen:** `{}`
+
+",
+            seen.replace('`', "'")
+        ));
+    }
+    if let Some(w) = e.workarounds.get(s.entry.workaround) {
+        out.push_str(&format!(
+            "**Trying:** workaround {}: {}",
+            s.entry.workaround + 1,
+            w.title
+        ));
+        if let Some(t) = s.tally(&e.id, &w.title) {
+            out.push_str(&format!(" ({})", t.describe()));
+        }
+        out.push_str(
+            "
+
+",
+        );
+    }
+    out.push_str(&markdown::render(e));
+    out
 }
 
 fn step_in_entry(s: &mut State, delta: isize) {
@@ -200,6 +377,14 @@ fn step_in_entry(s: &mut State, delta: isize) {
                 let next = (s.entry.workaround as isize + delta).clamp(0, count as isize - 1);
                 s.entry.workaround = next as usize;
                 reveal_workaround(s);
+            }
+        }
+        Focus::Entry(Pane::Related) => {
+            let count = s.selected_entry().map_or(0, |e| e.related.len());
+            if count > 0 {
+                let next = (s.entry.related as isize + delta).clamp(0, count as isize - 1);
+                s.entry.related = next as usize;
+                reveal(s, Pane::Related, s.entry.related);
             }
         }
         Focus::Entry(p) => scroll(s, p, delta),
@@ -216,13 +401,7 @@ fn scroll(s: &mut State, pane: Pane, delta: isize) {
 fn pane_metrics(s: &State, areas: &Areas, pane: Pane) -> Option<(usize, usize, Vec<usize>)> {
     let rect = areas.pane(pane)?;
     let e = s.selected_entry()?;
-    let t = pane_text(
-        e,
-        pane,
-        rect.width.saturating_sub(2) as usize,
-        Theme { color: s.color },
-        s.entry.workaround,
-    );
+    let t = pane_text(s, e, pane, rect.width.saturating_sub(2) as usize);
     Some((
         t.lines.len(),
         rect.height.saturating_sub(2) as usize,
@@ -231,16 +410,21 @@ fn pane_metrics(s: &State, areas: &Areas, pane: Pane) -> Option<(usize, usize, V
 }
 
 fn reveal_workaround(s: &mut State) {
+    reveal(s, Pane::Workarounds, s.entry.workaround);
+}
+
+/// Scroll `pane` so that its item `item` is in view.
+fn reveal(s: &mut State, pane: Pane, item: usize) {
     let Some(areas) = layout::areas(s) else {
         return;
     };
-    let Some((_, height, anchors)) = pane_metrics(s, &areas, Pane::Workarounds) else {
+    let Some((_, height, anchors)) = pane_metrics(s, &areas, pane) else {
         return;
     };
-    let Some(&at) = anchors.get(s.entry.workaround) else {
+    let Some(&at) = anchors.get(item) else {
         return;
     };
-    let v = &mut s.entry.scroll[Pane::Workarounds.index()];
+    let v = &mut s.entry.scroll[pane.index()];
     if at < *v || at >= *v + height.max(1) {
         *v = at;
     }
@@ -285,6 +469,7 @@ fn click(s: &mut State, column: u16, row: u16) {
     };
     if let Some(r) = areas.list.filter(|r| inside(*r, column, row)) {
         s.focus = Focus::List;
+        leave_followed(s);
         if row > r.y && row < r.y + r.height - 1 {
             let target = s.results.offset + (row - r.y - 1) as usize;
             if target < s.results.hits.len() && target != s.results.selected {
@@ -303,6 +488,8 @@ fn clamp(s: &mut State) {
     s.results.selected = s.results.selected.min(n.saturating_sub(1));
     let count = s.selected_entry().map_or(0, |e| e.workarounds.len());
     s.entry.workaround = s.entry.workaround.min(count.saturating_sub(1));
+    let related = s.selected_entry().map_or(0, |e| e.related.len());
+    s.entry.related = s.entry.related.min(related.saturating_sub(1));
     // One layout for the list and every pane: laying out builds the panes' text.
     let areas = layout::areas(s);
     let rows = layout::rows_in(areas.as_ref());

@@ -10,6 +10,7 @@ mod props;
 mod scan;
 mod sources;
 mod tui;
+mod workflow;
 
 use std::path::{Path, PathBuf};
 

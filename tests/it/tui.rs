@@ -8,7 +8,7 @@ use errdex::kb::Entry;
 use errdex::kb::load::load_path;
 use errdex::kb::search::Index;
 use errdex::tui::action::Action;
-use errdex::tui::app::{App, Event, Searcher};
+use errdex::tui::app::{App, Event, Ranker, Searcher};
 use errdex::tui::clipboard::{ClipboardEnv, CopyReport};
 use errdex::tui::state::{Focus, Pane, State};
 use errdex::tui::update::{Effect, update};
@@ -235,7 +235,10 @@ fn the_run_loop_searches_draws_and_copies() {
     let mut app = App::new(
         state,
         terminal,
-        Searcher::Inline(index),
+        Searcher::Inline(Ranker {
+            index,
+            fits: Arc::new(vec![]),
+        }),
         &clip,
         Box::new(osc),
     );
@@ -407,13 +410,7 @@ fn entries_at_the_size_limits_render() {
         "the last workaround is in view"
     );
     let e = s.selected_entry().expect("selected");
-    let text = errdex::tui::view::content::pane_text(
-        e,
-        Pane::Workarounds,
-        80,
-        errdex::tui::view::theme::Theme { color: false },
-        0,
-    );
+    let text = errdex::tui::view::content::pane_text(&s, e, Pane::Workarounds, 80);
     let summary = text
         .lines
         .iter()

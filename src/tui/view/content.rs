@@ -6,7 +6,8 @@ use ratatui::text::{Line, Span};
 use super::theme::Theme;
 use super::wrap;
 use crate::kb::Entry;
-use crate::tui::state::Pane;
+use crate::kb::fit;
+use crate::tui::state::{Pane, State};
 use crate::{present, text};
 
 /// Display lines of one snippet shown in the pane; the rest is summarised (a copy still
@@ -61,14 +62,17 @@ fn hanging(
     }
 }
 
-/// Build the lines of `pane` for `entry` at `width` cells. `picked` marks a workaround.
-pub fn pane_text(entry: &Entry, pane: Pane, width: usize, theme: Theme, picked: usize) -> PaneText {
+/// Build the lines of `pane` for `entry` at `width` cells, with the picks, versions and
+/// outcomes the state holds.
+pub fn pane_text(s: &State, entry: &Entry, pane: Pane, width: usize) -> PaneText {
     let width = width.max(8);
+    let theme = Theme { color: s.color };
     let mut t = PaneText::default();
     match pane {
         Pane::RootCause => prose(&mut t.lines, &entry.root_cause, width, "", theme.text()),
-        Pane::Versions => versions(&mut t, entry, width, theme),
-        Pane::Workarounds => workarounds(&mut t, entry, width, theme, picked),
+        Pane::Versions => versions(&mut t, s, entry, width, theme),
+        Pane::Workarounds => workarounds(&mut t, s, entry, width, theme),
+        Pane::Related => related(&mut t, s, entry, width, theme),
         Pane::DeadEnds => {
             if entry.dead_ends.is_empty() {
                 t.lines
@@ -88,7 +92,15 @@ pub fn pane_text(entry: &Entry, pane: Pane, width: usize, theme: Theme, picked: 
     t
 }
 
-fn versions(t: &mut PaneText, entry: &Entry, width: usize, theme: Theme) {
+fn versions(t: &mut PaneText, s: &State, entry: &Entry, width: usize, theme: Theme) {
+    if let Some(about) = s.selected_fit().and_then(|f| f.describe()) {
+        let style = if s.selected_fit().is_some_and(|f| f.not_yours()) {
+            theme.bad()
+        } else {
+            theme.good()
+        };
+        prose(&mut t.lines, &about, width, "", style);
+    }
     let Some(table) = present::version_table(entry) else {
         t.lines.push(Line::styled(
             "No version-specific behaviour recorded.",
@@ -96,26 +108,45 @@ fn versions(t: &mut PaneText, entry: &Entry, width: usize, theme: Theme) {
         ));
         return;
     };
-    if table.iter().all(|l| wrap::width(l) <= width) {
+    // Which rows hold the user's version: marked `▶` and named "yours".
+    let holds: Vec<bool> = entry
+        .versions
+        .iter()
+        .map(|r| fit::row_holds(r, s.versions.as_ref()) == Some(true))
+        .collect();
+    let mark = |i: usize| if holds[i] { "▶ " } else { "  " };
+    let any = holds.iter().any(|h| *h);
+    if table
+        .iter()
+        .all(|l| wrap::width(l) + 2 * usize::from(any) <= width)
+    {
         for (i, l) in table.into_iter().enumerate() {
-            let style = if i == 0 {
-                theme.heading()
-            } else {
-                theme.text()
+            let (lead, style) = match i {
+                0 => ("  ", theme.heading()),
+                _ if holds[i - 1] => ("▶ ", theme.selected()),
+                _ => (mark(i - 1), theme.text()),
             };
-            t.lines.push(Line::styled(l, style));
+            let lead = if any { lead } else { "" };
+            t.lines.push(Line::styled(format!("{lead}{l}"), style));
         }
     } else {
         // Too narrow for columns: one row per line, labelled.
-        for v in &entry.versions {
-            let s = format!(
-                "{} — {}; introduced {}; deprecated {}",
+        for (i, v) in entry.versions.iter().enumerate() {
+            let line = format!(
+                "{}{} — {}; introduced {}; deprecated {}{}",
+                if any { mark(i) } else { "" },
                 v.version,
                 v.status.as_str(),
                 v.introduced.as_deref().unwrap_or("—"),
-                v.deprecated.as_deref().unwrap_or("—")
+                v.deprecated.as_deref().unwrap_or("—"),
+                if holds[i] { " (yours)" } else { "" }
             );
-            prose(&mut t.lines, &s, width, "", theme.text());
+            let style = if holds[i] {
+                theme.selected()
+            } else {
+                theme.text()
+            };
+            prose(&mut t.lines, &line, width, "", style);
         }
     }
     for r in present::ranges(entry) {
@@ -123,7 +154,46 @@ fn versions(t: &mut PaneText, entry: &Entry, width: usize, theme: Theme) {
     }
 }
 
-fn workarounds(t: &mut PaneText, entry: &Entry, width: usize, theme: Theme, picked: usize) {
+fn related(t: &mut PaneText, s: &State, entry: &Entry, width: usize, theme: Theme) {
+    if entry.related.is_empty() {
+        t.lines
+            .push(Line::styled("No related entries recorded.", theme.dim()));
+        return;
+    }
+    for (i, id) in entry.related.iter().enumerate() {
+        t.anchors.push(t.lines.len());
+        let picked = i == s.entry.related;
+        let lead = if picked { "▶ " } else { "  " };
+        match s.by_id.get(id).and_then(|&d| s.entries.get(d)) {
+            Some(e) => {
+                let style = if picked {
+                    theme.selected()
+                } else {
+                    theme.text()
+                };
+                hanging(&mut t.lines, lead, &e.title, width, style);
+                prose(&mut t.lines, &e.id, width, "  ", theme.dim());
+            }
+            None => {
+                let style = if picked {
+                    theme.selected()
+                } else {
+                    theme.dim()
+                };
+                hanging(
+                    &mut t.lines,
+                    lead,
+                    &format!("{id} (not loaded)"),
+                    width,
+                    style,
+                );
+            }
+        }
+    }
+}
+
+fn workarounds(t: &mut PaneText, s: &State, entry: &Entry, width: usize, theme: Theme) {
+    let picked = s.entry.workaround;
     if entry.workarounds.is_empty() {
         t.lines
             .push(Line::styled("No workarounds recorded.", theme.dim()));
@@ -134,16 +204,20 @@ fn workarounds(t: &mut PaneText, entry: &Entry, width: usize, theme: Theme, pick
             t.lines.push(Line::raw(""));
         }
         t.anchors.push(t.lines.len());
-        let rate = w
+        let mut rate = w
             .success_rate
             .as_ref()
             .map_or("unrated".to_string(), |r| present::rate(r, "success"));
+        if let Some(tally) = s.tally(&entry.id, &w.title) {
+            rate.push_str(&format!("; {}", tally.describe()));
+        }
+        let excluded = fit::workaround_excluded(w, s.versions.as_ref());
         let marker = if i == picked { "▶" } else { " " };
         let lead = format!("{marker} {}. ", i + 1);
-        let style = if i == picked {
-            theme.selected()
-        } else {
-            theme.heading()
+        let style = match (i == picked, excluded.is_some()) {
+            (true, _) => theme.selected(),
+            (false, true) => theme.dim(),
+            (false, false) => theme.heading(),
         };
         hanging(
             &mut t.lines,
@@ -152,6 +226,15 @@ fn workarounds(t: &mut PaneText, entry: &Entry, width: usize, theme: Theme, pick
             width,
             style,
         );
+        if let Some(why) = &excluded {
+            prose(
+                &mut t.lines,
+                &format!("not for your version: {why}"),
+                width,
+                "   ",
+                theme.bad(),
+            );
+        }
         if let Some(c) = &w.condition {
             prose(
                 &mut t.lines,

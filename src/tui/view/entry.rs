@@ -20,15 +20,34 @@ pub fn draw(frame: &mut Frame<'_>, areas: &Areas, state: &State, theme: Theme) {
     if let Some(h) = areas.header {
         let w = h.width as usize;
         let facts = format!(" {}", present::facts(e));
+        // A followed related entry says how far back the list is.
+        let lead = match state.history.len() {
+            0 => " ".to_string(),
+            n => format!(" ↳{n} "),
+        };
+        let title = wrap::truncate(
+            &text::inline(&e.title),
+            w.saturating_sub(wrap::width(&lead)),
+        );
+        let mut second = vec![Span::styled(wrap::truncate(&facts, w), theme.dim())];
+        if let Some(fit) = state.selected_fit() {
+            let room = w.saturating_sub(wrap::width(&facts) + 3);
+            let note = match fit {
+                f if f.not_yours() => Some(("not your version", theme.bad())),
+                crate::kb::fit::EntryFit::Yours { .. } => Some(("your version", theme.good())),
+                _ => None,
+            };
+            if let Some((note, style)) = note.filter(|(n, _)| wrap::width(n) <= room) {
+                second.push(Span::styled(" · ", theme.dim()));
+                second.push(Span::styled(note, style));
+            }
+        }
         let lines = vec![
-            Line::styled(
-                format!(
-                    " {}",
-                    wrap::truncate(&text::inline(&e.title), w.saturating_sub(1))
-                ),
-                theme.heading(),
-            ),
-            Line::styled(wrap::truncate(&facts, w), theme.dim()),
+            Line::from(vec![
+                Span::styled(lead, theme.dim()),
+                Span::styled(title, theme.heading()),
+            ]),
+            Line::from(second),
         ];
         frame.render_widget(Paragraph::new(lines), h);
     }
@@ -68,11 +87,12 @@ fn draw_pane(frame: &mut Frame<'_>, rect: Rect, pane: Pane, state: &State, theme
     let focused = state.focus == Focus::Entry(pane);
     let inner_w = rect.width.saturating_sub(2) as usize;
     let inner_h = rect.height.saturating_sub(2) as usize;
-    let content = pane_text(e, pane, inner_w, theme, state.entry.workaround);
+    let content = pane_text(state, e, pane, inner_w);
     let scroll = state.entry.scroll[pane.index()];
     let count = match pane {
         Pane::Workarounds => format!(" ({})", e.workarounds.len()),
         Pane::DeadEnds => format!(" ({})", e.dead_ends.len()),
+        Pane::Related => format!(" ({})", e.related.len()),
         _ => String::new(),
     };
     let more_above = scroll > 0;

@@ -4,7 +4,6 @@
 use ratatui::layout::Rect;
 
 use super::content::pane_text;
-use super::theme::Theme;
 use crate::tui::state::{Focus, Pane, State};
 
 /// The smallest terminal the explorer draws in.
@@ -88,37 +87,32 @@ pub fn areas(state: &State) -> Option<Areas> {
     out.header = Some(Rect::new(entry.x, entry.y, entry.width, 2));
     let area = Rect::new(entry.x, entry.y + 2, entry.width, entry.height - 2);
     if area.height >= STACK_MIN {
-        let theme = Theme { color: state.color };
         let inner = area.width.saturating_sub(2) as usize;
-        let want = |p: Pane| {
-            pane_text(e, p, inner, theme, state.entry.workaround)
-                .lines
-                .len() as u16
-                + 2
-        };
+        let want = |p: Pane| pane_text(state, e, p, inner).lines.len() as u16 + 2;
         let mut hs = [
             want(Pane::RootCause).clamp(PANE_MIN, 8),
-            want(Pane::Versions).clamp(PANE_MIN, 7),
+            want(Pane::Versions).clamp(3, 7),
             0,
             want(Pane::DeadEnds).clamp(PANE_MIN, 8),
+            want(Pane::Related).clamp(3, 6),
         ];
-        let others = |hs: &[u16; 4]| hs[0] + hs[1] + hs[3];
+        let others = |hs: &[u16; 5]| hs[0] + hs[1] + hs[3] + hs[4];
         // Workarounds matter most in an outage: shrink the others for them first.
         while area.height.saturating_sub(others(&hs)) < 10 {
-            let Some(i) = [0, 3, 1].into_iter().find(|&i| hs[i] > PANE_MIN) else {
+            let Some(i) = [0, 4, 3, 1].into_iter().find(|&i| hs[i] > PANE_MIN) else {
                 break;
             };
             hs[i] -= 1;
         }
-        hs[2] = area.height - others(&hs);
-        let spare = hs[2].saturating_sub(want(Pane::Workarounds).max(10));
-        if spare > 0 {
-            // Give room the workarounds do not need back to the root cause and dead ends.
-            let rc = want(Pane::RootCause).saturating_sub(hs[0]).min(spare);
-            hs[0] += rc;
-            let de = want(Pane::DeadEnds).saturating_sub(hs[3]).min(spare - rc);
-            hs[3] += de;
-            hs[2] -= rc + de;
+        hs[2] = area.height.saturating_sub(others(&hs));
+        let mut spare = hs[2].saturating_sub(want(Pane::Workarounds).max(10));
+        // Give room the workarounds do not need back to the root cause, dead ends and
+        // related entries.
+        for i in [0, 3, 4] {
+            let more = want(Pane::ALL[i]).saturating_sub(hs[i]).min(spare);
+            hs[i] += more;
+            hs[2] -= more;
+            spare -= more;
         }
         let mut y = area.y;
         for (p, ph) in Pane::ALL.into_iter().zip(hs) {

@@ -51,7 +51,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
             Span::styled(if selected { "▶ " } else { "  " }, theme.text()),
             Span::styled(format!("{tag}{pad} "), theme.domain()),
         ];
-        let room = (inner.width as usize).saturating_sub(3 + tag_w);
+        let not_yours = state.fits.get(hit.doc).is_some_and(|f| f.not_yours());
+        let full_room = (inner.width as usize).saturating_sub(3 + tag_w);
+        // Entries that do not concern the user's version say so, at the end of the row.
+        let mark = match not_yours {
+            false => "",
+            true if full_room >= 40 => " [not your version]",
+            true => " [not yours]",
+        };
+        let room = full_room.saturating_sub(wrap::width(mark));
         let escaped = text::inline(&e.title);
         // Match positions count characters of the raw title; they only hold when escaping
         // changed nothing.
@@ -69,6 +77,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
         }
         if !run.is_empty() {
             spans.push(styled_run(run, run_hit, theme));
+        }
+        if not_yours {
+            spans.push(Span::styled(mark, theme.dim()));
         }
         let mut line = Line::from(spans);
         if selected {

@@ -18,13 +18,33 @@ pub const KEYS: &[(&str, &str)] = &[
     ("PgUp PgDn", "a page of results"),
     ("Enter", "open the selected entry"),
     ("Tab  Shift-Tab", "next / previous pane"),
-    ("↑ ↓ (entry)", "pick a workaround, or scroll the pane"),
+    (
+        "↑ ↓ (entry)",
+        "pick a workaround or related entry, or scroll",
+    ),
     ("^Y", "copy the picked workaround's snippet, from anywhere"),
     (
         "y  1-9 (entry)",
         "copy the picked / the Nth workaround's snippet",
     ),
-    ("Esc", "back: entry → list → clear query → quit"),
+    (
+        "+  - (entry)",
+        "record: the picked workaround worked / did not",
+    ),
+    (
+        "r  Enter (entry)",
+        "go to Related; Enter follows the picked one",
+    ),
+    (
+        "M (entry)",
+        "copy the entry as Markdown, pasted details masked",
+    ),
+    (
+        "e (entry)",
+        "edit the entry in $EDITOR, then check and reload",
+    ),
+    ("Esc", "back: followed entry → entry → list → clear → quit"),
+    ("Backspace (entry)", "back, as Esc"),
     ("? (entry)  F1", "this help"),
     ("^Z  ^C", "suspend, quit"),
     ("mouse", "wheel scrolls, click selects"),
@@ -72,13 +92,7 @@ pub fn snippet(frame: &mut Frame<'_>, area: Rect, popup: &SnippetPopup, theme: T
     );
     let inner_w = rect.width.saturating_sub(2) as usize;
     let mut lines = vec![
-        Line::styled(
-            wrap::truncate(
-                "No clipboard was confirmed. Select the text with the mouse; Esc closes.",
-                inner_w,
-            ),
-            theme.dim(),
-        ),
+        Line::styled(wrap::truncate(&popup.note, inner_w), theme.dim()),
         Line::raw(""),
     ];
     for l in crate::text::block(&popup.code).split('\n') {
