@@ -5,6 +5,7 @@ pub mod diag;
 pub mod entry;
 pub mod fsutil;
 pub mod import;
+pub mod installed;
 pub mod load;
 pub mod locate;
 pub mod markdown;

@@ -5,6 +5,7 @@ mod e2e;
 mod eval;
 mod hostile;
 mod import;
+mod installed;
 mod lint;
 mod props;
 mod scan;
