@@ -1,6 +1,7 @@
 //! The domain: entries, where they come from, how they are checked, searched and converted.
 //! Nothing here draws on a terminal.
 
+pub mod config;
 pub mod diag;
 pub mod entry;
 pub mod fsutil;

@@ -1,5 +1,6 @@
 mod bundled;
 mod cli;
+mod config;
 mod corpus;
 mod e2e;
 mod eval;
