@@ -151,7 +151,12 @@ fn find_key(lines: &[Line<'_>], node: Node, key: &str) -> Option<((usize, usize)
             let value_col = col + (rest.len() - after.len()) + 1;
             let inline = lines[i].text[value_col..].trim_start();
             let end = block_end(lines, i, col, node.end, true);
-            let child = if inline.is_empty() || inline.starts_with('|') || inline.starts_with('>') {
+            // A `#` after the colon starts a comment: the value is the block below.
+            let block_value = inline.is_empty()
+                || inline.starts_with('#')
+                || inline.starts_with('|')
+                || inline.starts_with('>');
+            let child = if block_value {
                 Node {
                     start: i + 1,
                     end,
@@ -239,6 +244,15 @@ dead_ends:
         );
         assert_eq!(locate(DOC, &parse_path("workarounds[7]")), (4, 1));
         assert_eq!(locate("", &parse_path("id")), (1, 1));
+    }
+
+    #[test]
+    fn a_comment_after_a_key_does_not_hide_its_block() {
+        let doc = "versions:   # what I run\n  go: 1.22\n  node: 20  # lts\n";
+        assert_eq!(
+            locate(doc, &[Seg::Key("versions"), Seg::Key("node")]),
+            (3, 3)
+        );
     }
 
     #[test]

@@ -2,11 +2,13 @@
 //! Nothing here draws on a terminal.
 
 pub mod author;
+pub mod config;
 pub mod diag;
 pub mod entry;
 pub mod fit;
 pub mod fsutil;
 pub mod import;
+pub mod installed;
 pub mod load;
 pub mod locate;
 pub mod markdown;

@@ -1,14 +1,15 @@
-//! The one place that reads and writes entry YAML (serde_yaml stays behind these functions).
+//! The one place that reads and writes YAML: entries, and the config file through [`parse`]
+//! (serde_yaml stays behind these functions).
 //!
 //! Like `entry.rs`, this file is also compiled by the build script, so it uses nothing but
-//! `serde_yaml`, `std` and the entry model.
+//! `serde`, `serde_yaml`, `std` and the entry model.
 
 use super::entry::Entry;
 
 /// Refuse documents larger than this before parsing them (bytes).
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 
-/// A YAML document that did not become an [`Entry`], with where it went wrong.
+/// A YAML document that did not become an [`Entry`] (or other value), with where it went wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {
     /// What went wrong, without the location.
@@ -43,7 +44,14 @@ pub fn parse_entry(text: &str) -> Result<Entry, YamlError> {
             column: 1,
         });
     }
-    serde_yaml::from_str::<Entry>(text).map_err(|e| {
+    parse::<Entry>(text)
+}
+
+/// Parse any YAML document into a type that serde can build (an entry, the config file).
+///
+/// No size or emptiness checks: callers decide what an empty or oversized document means.
+pub fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    serde_yaml::from_str::<T>(text).map_err(|e| {
         let (line, column) = e
             .location()
             .map(|l| (l.line(), l.column()))

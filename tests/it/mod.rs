@@ -1,10 +1,12 @@
 mod bundled;
 mod cli;
+mod config;
 mod corpus;
 mod e2e;
 mod eval;
 mod hostile;
 mod import;
+mod installed;
 mod lint;
 mod props;
 mod scan;

@@ -1,0 +1,1439 @@
+//! Which versions of which packages the user runs: from `--have` flags, the config file, and
+//! the project in the current folder (go.mod, Cargo.lock, package-lock.json, poetry.lock,
+//! requirements.txt).
+//!
+//! Everything here is pure except [`detect`], which reads the few files it knows by name in
+//! one folder (never walking below it). Package names are compared after
+//! [`normalise_package`], so `Python`, `python3` and `cpython` are the same package.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use semver::Version;
+use serde::Deserialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use super::diag::{Diagnostic, Severity};
+use super::version::parse_version;
+
+/// Project files larger than this are skipped with a diagnostic (bytes).
+pub const MAX_PROJECT_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The files [`detect`] reads, in the order that decides which wins when two name the same
+/// package.
+pub const PROJECT_FILES: [&str; 5] = [
+    "go.mod",
+    "Cargo.lock",
+    "package-lock.json",
+    "poetry.lock",
+    "requirements.txt",
+];
+
+/// Longest package name accepted (npm's limit; Go module paths are rarely longer).
+const MAX_NAME: usize = 214;
+/// Longest version text accepted (a Go pseudo-version with `+incompatible` is ~50).
+const MAX_VERSION: usize = 128;
+
+/// The example every message about a malformed `--have` ends with.
+pub const HAVE_EXAMPLE: &str = "expected PKG=VERSION, e.g. --have node=20.11.1";
+
+/// Where a version came from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// A `--have PKG=VERSION` flag.
+    Flag,
+    /// The `versions:` of a config file.
+    Config(PathBuf),
+    /// A project file found by [`detect`].
+    File(PathBuf),
+}
+
+impl Source {
+    /// Precedence: a higher rank overrides a lower one (file < config < flag).
+    pub fn rank(&self) -> u8 {
+        match self {
+            Source::File(_) => 0,
+            Source::Config(_) => 1,
+            Source::Flag => 2,
+        }
+    }
+}
+
+/// Short form for a status line: `--have`, `config.yaml`, `go.mod` (file names only).
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Flag => f.write_str("--have"),
+            Source::Config(p) | Source::File(p) => {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_else(|| p.to_string_lossy());
+                f.write_str(&printable(&name))
+            }
+        }
+    }
+}
+
+/// One package at one version, and where errdex learnt it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Installed {
+    /// The package, normalised with [`normalise_package`] (or qualified as
+    /// `<ecosystem>:<name>` when a library shares the name of a program; see [`detect`]).
+    pub package: String,
+    /// The version for comparisons: major.minor.patch, read leniently (pre-release and
+    /// build parts dropped, so a Go pseudo-version `v0.0.0-2024…` is 0.0.0).
+    pub version: Version,
+    /// The version as written (`v1.62.1`, `1.22`).
+    pub shown: String,
+    /// Where it came from.
+    pub source: Source,
+}
+
+impl Installed {
+    /// A version a person wrote (a flag, the config file): the name is checked and
+    /// normalised, the version read leniently. The error says which part is wrong.
+    pub fn new(name: &str, version: &str, source: Source) -> Result<Installed, String> {
+        let (name, version) = (name.trim(), version.trim());
+        if name.is_empty() {
+            return Err("no package name".to_string());
+        }
+        if version.is_empty() {
+            return Err(format!("no version for `{}`", printable(name)));
+        }
+        if !plain_name(name) {
+            return Err(format!(
+                "`{}` is not a package name (ASCII letters, digits and `-_.@/+:~` only, at \
+                 most {MAX_NAME})",
+                printable(name)
+            ));
+        }
+        let parsed = read_version(version).ok_or_else(|| {
+            format!(
+                "cannot read `{}` as a version (it should start with a number, like 1.22.3)",
+                printable(version)
+            )
+        })?;
+        Ok(Installed {
+            package: normalise_package(name),
+            version: parsed,
+            shown: version.to_string(),
+            source,
+        })
+    }
+
+    /// Read one `--have` argument (`PKG=VERSION` or `PKG@VERSION`); the error is a sentence
+    /// fit to show the user, ending with an example. Suits clap's `value_parser`.
+    pub fn from_flag(arg: &str) -> Result<Installed, String> {
+        let (package, version, shown) = parse_have(arg)?;
+        Ok(Installed {
+            package,
+            version,
+            shown,
+            source: Source::Flag,
+        })
+    }
+}
+
+/// The versions that apply: one per package, the highest-precedence source winning.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Versions {
+    by_package: BTreeMap<String, Installed>,
+}
+
+impl Versions {
+    /// No versions.
+    pub fn new() -> Versions {
+        Versions::default()
+    }
+
+    /// Add a version. It replaces one already held for the package unless that one came from
+    /// a source of higher precedence ([`Source::rank`]); among equals, the later one wins.
+    /// Returns true when `installed` was kept.
+    pub fn add(&mut self, installed: Installed) -> bool {
+        match self.by_package.get(&installed.package) {
+            Some(held) if held.source.rank() > installed.source.rank() => false,
+            _ => {
+                self.by_package.insert(installed.package.clone(), installed);
+                true
+            }
+        }
+    }
+
+    /// The version held for `package`, which is normalised first (so `python3` finds
+    /// `cpython`, and an entry's `package:` can be passed as written).
+    pub fn get(&self, package: &str) -> Option<&Installed> {
+        self.by_package
+            .get(package)
+            .or_else(|| self.by_package.get(&normalise_package(package)))
+    }
+
+    /// Every version held, by package name.
+    pub fn iter(&self) -> impl Iterator<Item = &Installed> {
+        self.by_package.values()
+    }
+
+    /// How many packages have a version.
+    pub fn len(&self) -> usize {
+        self.by_package.len()
+    }
+
+    /// Whether no package has a version.
+    pub fn is_empty(&self) -> bool {
+        self.by_package.is_empty()
+    }
+
+    /// One status line, at most `max_width` columns:
+    /// `your versions: go 1.22.3 (go.mod), react 18.2.0 (package-lock.json) +12 more`.
+    ///
+    /// Flags come first, then the config file, then programs (go, node, cpython, …) before
+    /// libraries; [`Versions::summary_preferring`] lets the caller pull others forward.
+    pub fn summary(&self, max_width: usize) -> String {
+        self.summary_preferring(max_width, |_| false)
+    }
+
+    /// Like [`Versions::summary`], listing the packages for which `prefer` is true (say, the
+    /// ones some entry has a range for) before the others of the same source.
+    pub fn summary_preferring(&self, max_width: usize, prefer: impl Fn(&str) -> bool) -> String {
+        const PREFIX: &str = "your versions: ";
+        if self.is_empty() {
+            return fit(format!("{PREFIX}none known"), max_width);
+        }
+        let mut items: Vec<&Installed> = self.iter().collect();
+        items.sort_by_key(|i| {
+            (
+                std::cmp::Reverse(i.source.rank()),
+                !prefer(&i.package),
+                !is_program(&i.package),
+                i.package.clone(),
+            )
+        });
+        let total = items.len();
+        let mut best: Option<String> = None;
+        let mut line = PREFIX.to_string();
+        for (n, item) in items.iter().enumerate() {
+            if n > 0 {
+                line.push_str(", ");
+            }
+            line.push_str(&format!(
+                "{} {} ({})",
+                printable(&item.package),
+                printable(&item.shown),
+                item.source
+            ));
+            let rest = total - n - 1;
+            let candidate = if rest > 0 {
+                format!("{line} +{rest} more")
+            } else {
+                line.clone()
+            };
+            if candidate.width() > max_width {
+                break;
+            }
+            best = Some(candidate);
+        }
+        best.unwrap_or_else(|| {
+            let noun = if total == 1 { "package" } else { "packages" };
+            fit(format!("{PREFIX}{total} {noun}"), max_width)
+        })
+    }
+}
+
+impl Extend<Installed> for Versions {
+    fn extend<I: IntoIterator<Item = Installed>>(&mut self, iter: I) {
+        for installed in iter {
+            self.add(installed);
+        }
+    }
+}
+
+impl FromIterator<Installed> for Versions {
+    fn from_iter<I: IntoIterator<Item = Installed>>(iter: I) -> Versions {
+        let mut versions = Versions::new();
+        versions.extend(iter);
+        versions
+    }
+}
+
+/// Cut `text` to `max_width` columns, ending with `…` when cut.
+fn fit(text: String, max_width: usize) -> String {
+    if text.width() <= max_width {
+        return text;
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if out.width() + UnicodeWidthChar::width(c).unwrap_or(0) + 1 > max_width {
+            break;
+        }
+        out.push(c);
+    }
+    if max_width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// Replace anything a terminal could act on (controls, bidi overrides) with `?`.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || ('\u{200b}'..='\u{200f}').contains(&c) || is_bidi(c) {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn is_bidi(c: char) -> bool {
+    ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// Read a `--have` argument: `PKG=VERSION` or `PKG@VERSION` (the last `@`, so a scoped npm
+/// name like `@types/node@20.11.0` works). Returns the normalised package, the version, and
+/// the version as written. Errors are sentences ending with an example.
+pub fn parse_have(arg: &str) -> Result<(String, Version, String), String> {
+    let arg = arg.trim();
+    let split = match arg.split_once('=') {
+        Some(pair) => Some(pair),
+        None => arg
+            .rfind('@')
+            .filter(|&i| i > 0)
+            .map(|i| (&arg[..i], &arg[i + 1..])),
+    };
+    let with_example = |problem: String| format!("{problem}; {HAVE_EXAMPLE}");
+    let Some((name, version)) = split else {
+        return Err(with_example(format!(
+            "`{}` names no version",
+            printable(arg)
+        )));
+    };
+    let installed = Installed::new(name, version, Source::Flag).map_err(with_example)?;
+    Ok((installed.package, installed.version, installed.shown))
+}
+
+/// A version as users and files write it: `1.22`, `v1.62.1`, `go1.22.3` (a Go toolchain),
+/// `2.0.0+incompatible`, pseudo-versions. Refuses text that could not be shown safely.
+fn read_version(text: &str) -> Option<Version> {
+    let text = text.trim();
+    if text.is_empty() || text.len() > MAX_VERSION || !text.chars().all(|c| c.is_ascii_graphic()) {
+        return None;
+    }
+    let digits = text.strip_prefix("go").unwrap_or(text);
+    if !digits
+        .trim_start_matches(['v', 'V'])
+        .starts_with(|c: char| c.is_ascii_digit())
+    {
+        return None;
+    }
+    parse_version(&digits.to_ascii_lowercase())
+}
+
+/// Whether `name` is a package name errdex keeps (ASCII, no spaces, bounded).
+fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_NAME
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.@/+:~".contains(c))
+}
+
+/// Names users type or files write, mapped to the names the corpus uses (keys already
+/// normalised: lowercase, `_` and `.` runs as `-`).
+const ALIASES: &[(&str, &str)] = &[
+    ("python", "cpython"),
+    ("python3", "cpython"),
+    ("java", "openjdk"),
+    ("jdk", "openjdk"),
+    ("jre", "openjdk"),
+    ("nodejs", "node"),
+    ("node-js", "node"),
+    ("golang", "go"),
+    ("postgres", "postgresql"),
+    ("pgsql", "postgresql"),
+    ("k8s", "kubernetes"),
+    ("kubectl", "kubernetes"),
+    ("rustc", "rust"),
+    ("google.golang.org/grpc", "grpc-go"),
+    ("mysql", "mysql-server"),
+    ("mysqld", "mysql-server"),
+    ("mongo", "mongodb"),
+    ("mongod", "mongodb"),
+    ("rabbitmq", "rabbitmq-server"),
+    ("pytorch", "torch"),
+    ("nvidia", "nvidia-driver"),
+    ("nvidia-drivers", "nvidia-driver"),
+    ("ssh", "openssh"),
+    ("kernel", "linux"),
+    ("libc6", "glibc"),
+    ("ansible-base", "ansible-core"),
+];
+
+/// Packages the corpus names that are programs, runtimes or servers rather than libraries.
+/// A library in a lock file that shares one of these names (the `openssl` crate, the
+/// `kubernetes` Python client) is not that program and is kept under a qualified name.
+const PROGRAMS: &[&str] = &[
+    "bash",
+    "cargo",
+    "cpython",
+    "docker",
+    "elasticsearch",
+    "git",
+    "glibc",
+    "go",
+    "gradle",
+    "helm",
+    "kubernetes",
+    "linux",
+    "mongodb",
+    "mysql-server",
+    "nginx",
+    "node",
+    "npm",
+    "nvidia-driver",
+    "openjdk",
+    "openssh",
+    "openssl",
+    "pip",
+    "postgresql",
+    "rabbitmq-server",
+    "redis",
+    "rust",
+    "terraform",
+];
+
+/// Lock-file packages that really are the program of the same name.
+const SAME_AS_PROGRAM: &[(Ecosystem, &str)] = &[
+    (Ecosystem::Npm, "npm"),
+    (Ecosystem::Npm, "node"),
+    (Ecosystem::PyPI, "pip"),
+];
+
+fn is_program(package: &str) -> bool {
+    PROGRAMS.contains(&package)
+}
+
+/// Normalise a package name for comparison: lowercase; outside paths (names with `/`), runs
+/// of `-`, `_` and `.` become one `-` (as PyPI does); then the alias table, so `Python3`,
+/// `node.js`, `golang`, `postgres`, `k8s` and `google.golang.org/grpc` become `cpython`,
+/// `node`, `go`, `postgresql`, `kubernetes` and `grpc-go`.
+pub fn normalise_package(name: &str) -> String {
+    let base = base_name(name);
+    match ALIASES.iter().find(|(from, _)| *from == base) {
+        Some((_, to)) => (*to).to_string(),
+        None => base,
+    }
+}
+
+/// Lowercase and, outside paths, PyPI-style separators; no aliases.
+fn base_name(name: &str) -> String {
+    let lower = name.trim().to_lowercase();
+    if lower.contains('/') {
+        return lower;
+    }
+    let mut out = String::with_capacity(lower.len());
+    let mut in_run = false;
+    for c in lower.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !in_run {
+                out.push('-');
+            }
+            in_run = true;
+        } else {
+            out.push(c);
+            in_run = false;
+        }
+    }
+    out
+}
+
+/// The package registries lock files come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ecosystem {
+    Crates,
+    Npm,
+    PyPI,
+}
+
+impl Ecosystem {
+    fn label(self) -> &'static str {
+        match self {
+            Ecosystem::Crates => "crates",
+            Ecosystem::Npm => "npm",
+            Ecosystem::PyPI => "pypi",
+        }
+    }
+}
+
+/// The name a lock-file package is kept under. The alias table is for names people type,
+/// so it does not apply; a library named like a program (`openssl` on crates.io, `mongodb`
+/// on npm, `kubernetes` on PyPI) becomes `crates:openssl`, `npm:mongodb`, `pypi:kubernetes`
+/// so its version is never taken for the program's.
+fn lock_package(eco: Ecosystem, name: &str) -> String {
+    let base = base_name(name);
+    let named_like_program = is_program(&base) || ALIASES.iter().any(|(from, _)| *from == base);
+    if named_like_program && !SAME_AS_PROGRAM.contains(&(eco, base.as_str())) {
+        format!("{}:{base}", eco.label())
+    } else {
+        base
+    }
+}
+
+/// What [`detect`] found in a project folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Detected {
+    /// One version per package, in [`PROJECT_FILES`] order; a package named by two files
+    /// appears once, from the first.
+    pub versions: Vec<Installed>,
+    /// The project files present in the folder, whether or not they could be read.
+    pub found: Vec<PathBuf>,
+    /// Files (or lines) that could not be read, as `file:line:column` with a hint.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Read the versions the project in `dir` pins: the files in [`PROJECT_FILES`] that exist
+/// in `dir` itself (nothing below it is read). A file that cannot be read or parsed becomes
+/// a diagnostic and the other files still count.
+pub fn detect(dir: &Path) -> Detected {
+    let mut detected = Detected::default();
+    let mut seen: HashSet<String> = HashSet::new();
+    for name in PROJECT_FILES {
+        let path = dir.join(name);
+        let label = if dir.as_os_str().is_empty() || dir == Path::new(".") {
+            name.to_string()
+        } else {
+            path.display().to_string()
+        };
+        let text = match read_project_file(&path, &label) {
+            FileRead::Absent => continue,
+            FileRead::Failed(d) => {
+                detected.found.push(path);
+                detected.problems.push(d);
+                continue;
+            }
+            FileRead::Text(t) => t,
+        };
+        detected.found.push(path.clone());
+        let file = FileCtx {
+            label,
+            source: Source::File(path),
+        };
+        let (found, problems) = parse_project_file(name, &text, &file);
+        detected.problems.extend(problems);
+        for installed in found {
+            if seen.insert(installed.package.clone()) {
+                detected.versions.push(installed);
+            }
+        }
+    }
+    detected
+}
+
+/// The file being parsed: its name for diagnostics and its source for versions.
+struct FileCtx {
+    label: String,
+    source: Source,
+}
+
+impl FileCtx {
+    fn installed(&self, package: String, version: Version, shown: &str) -> Installed {
+        Installed {
+            package,
+            version,
+            shown: shown.to_string(),
+            source: self.source.clone(),
+        }
+    }
+
+    fn diag(
+        &self,
+        (line, column): (usize, usize),
+        severity: Severity,
+        message: String,
+        hint: &str,
+    ) -> Diagnostic {
+        Diagnostic {
+            file: self.label.clone(),
+            line,
+            column,
+            severity,
+            message,
+            hint: Some(hint.to_string()),
+        }
+    }
+}
+
+/// The outcome of reading one project file.
+enum FileRead {
+    Absent,
+    Failed(Diagnostic),
+    Text(String),
+}
+
+fn read_project_file(path: &Path, label: &str) -> FileRead {
+    let fail = |line, column, message: String, hint: &str| {
+        FileRead::Failed(Diagnostic {
+            file: label.to_string(),
+            line,
+            column,
+            severity: Severity::Error,
+            message,
+            hint: Some(hint.to_string()),
+        })
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return FileRead::Absent,
+        Err(e) => return fail(1, 1, format!("cannot read: {e}"), "check its permissions"),
+    };
+    if !meta.is_file() {
+        return fail(
+            1,
+            1,
+            "not a regular file; skipped".to_string(),
+            "errdex reads project files only when they are ordinary files",
+        );
+    }
+    if meta.len() > MAX_PROJECT_FILE_BYTES {
+        return fail(
+            1,
+            1,
+            format!(
+                "file is {} bytes, more than the {MAX_PROJECT_FILE_BYTES} byte limit; skipped",
+                meta.len()
+            ),
+            "name the versions that matter with --have PKG=VERSION or in the config file",
+        );
+    }
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_PROJECT_FILE_BYTES + 1).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        return fail(1, 1, format!("cannot read: {e}"), "check its permissions");
+    }
+    if bytes.len() as u64 > MAX_PROJECT_FILE_BYTES {
+        return fail(
+            1,
+            1,
+            format!("file grew past the {MAX_PROJECT_FILE_BYTES} byte limit while read; skipped"),
+            "name the versions that matter with --have PKG=VERSION or in the config file",
+        );
+    }
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
+            FileRead::Text(text)
+        }
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let (line, column) = line_column(&String::from_utf8_lossy(valid), valid.len());
+            fail(
+                line,
+                column,
+                "the file is not valid UTF-8; skipped".to_string(),
+                "save it as UTF-8",
+            )
+        }
+    }
+}
+
+/// Parse the text of the project file `name` (one of [`PROJECT_FILES`]).
+fn parse_project_file(name: &str, text: &str, file: &FileCtx) -> (Vec<Installed>, Vec<Diagnostic>) {
+    match name {
+        "go.mod" => go_mod(text, file),
+        "Cargo.lock" => toml_lock(text, file, Ecosystem::Crates),
+        "poetry.lock" => toml_lock(text, file, Ecosystem::PyPI),
+        "package-lock.json" => package_lock(text, file),
+        "requirements.txt" => requirements(text, file),
+        _ => (Vec::new(), Vec::new()),
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// Where to report a lock file that does not parse, and a hint. A merge-conflict marker on
+/// the bad line is named, and pointed at from its first column; otherwise the hint says how
+/// to regenerate the file.
+fn lock_problem(
+    text: &str,
+    (line, column): (usize, usize),
+    regenerate: &str,
+) -> ((usize, usize), String) {
+    let bad = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    if ["<<<<<<<", "=======", ">>>>>>>", "|||||||"]
+        .iter()
+        .any(|m| bad.starts_with(m))
+    {
+        let hint = format!(
+            "a merge-conflict marker: resolve the conflict, or regenerate the file with {regenerate}"
+        );
+        ((line, 1), hint)
+    } else {
+        let hint = format!("the file is written by a tool; regenerate it with {regenerate}");
+        ((line, column), hint)
+    }
+}
+
+// ---- go.mod -------------------------------------------------------------------------------
+
+/// A word of a go.mod line with its 1-based column.
+struct Token<'a> {
+    text: &'a str,
+    column: usize,
+}
+
+/// Split a go.mod line into words (quotes removed), dropping a `//` comment.
+fn go_tokens(line: &str) -> Vec<Token<'_>> {
+    let code = match line.find("//") {
+        Some(i) => &line[..i],
+        None => line,
+    };
+    let mut tokens = Vec::new();
+    let mut rest = code;
+    let mut offset = 0;
+    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+        let after = &rest[start..];
+        let (word_len, text) =
+            if let Some(q) = after.chars().next().filter(|c| matches!(c, '"' | '`')) {
+                // A quoted module path: the text between the quotes (to the end if unclosed).
+                match after[1..].find(q) {
+                    Some(i) => (i + 2, &after[1..1 + i]),
+                    None => (after.len(), &after[1..]),
+                }
+            } else if after.starts_with(['(', ')']) {
+                (1, &after[..1])
+            } else {
+                let len = after
+                    .find(|c: char| c.is_whitespace() || c == '(' || c == ')')
+                    .unwrap_or(after.len());
+                (len, &after[..len])
+            };
+        tokens.push(Token {
+            text,
+            column: line[..offset + start].chars().count() + 1,
+        });
+        offset += start + word_len;
+        rest = &code[offset..];
+    }
+    tokens
+}
+
+fn go_mod(text: &str, file: &FileCtx) -> (Vec<Installed>, Vec<Diagnostic>) {
+    const HINT: &str = "see https://go.dev/ref/mod#go-mod-file; `go mod tidy` rewrites the file";
+    let mut out: Vec<Installed> = Vec::new();
+    let mut problems = Vec::new();
+    let mut go_line: Option<Installed> = None;
+    let mut toolchain: Option<Installed> = None;
+    let mut block: Option<(String, usize, usize)> = None;
+    let mut seen: HashSet<String> = HashSet::new();
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        let tokens = go_tokens(line);
+        let Some(first) = tokens.first() else {
+            continue;
+        };
+        let requirement: &[Token<'_>] = match &block {
+            Some((verb, ..)) => {
+                if first.text == ")" {
+                    block = None;
+                    continue;
+                }
+                if verb != "require" {
+                    continue;
+                }
+                &tokens
+            }
+            None => {
+                if tokens.len() == 2 && tokens[1].text == "(" {
+                    block = Some((first.text.to_string(), n, first.column));
+                    continue;
+                }
+                match first.text {
+                    "go" | "toolchain" => {
+                        let Some(value) = tokens.get(1) else {
+                            problems.push(file.diag(
+                                (n, first.column),
+                                Severity::Warning,
+                                format!("`{}` without a version", first.text),
+                                HINT,
+                            ));
+                            continue;
+                        };
+                        if first.text == "toolchain" && value.text == "default" {
+                            continue;
+                        }
+                        let shown = value.text.strip_prefix("go").unwrap_or(value.text);
+                        match read_version(value.text) {
+                            Some(v) => {
+                                let found = file.installed("go".to_string(), v, shown);
+                                if first.text == "go" {
+                                    go_line = Some(found);
+                                } else {
+                                    toolchain = Some(found);
+                                }
+                            }
+                            None => problems.push(file.diag(
+                                (n, value.column),
+                                Severity::Warning,
+                                format!("cannot read `{}` as a Go version", printable(value.text)),
+                                "write it like `go 1.22` or `toolchain go1.22.3`",
+                            )),
+                        }
+                        continue;
+                    }
+                    "require" => &tokens[1..],
+                    ")" => {
+                        problems.push(file.diag(
+                            (n, first.column),
+                            Severity::Warning,
+                            "`)` closes no block".to_string(),
+                            HINT,
+                        ));
+                        continue;
+                    }
+                    _ => continue,
+                }
+            }
+        };
+        let column = requirement.first().map_or(first.column, |t| t.column);
+        let (Some(path), Some(version)) = (requirement.first(), requirement.get(1)) else {
+            problems.push(file.diag(
+                (n, column),
+                Severity::Warning,
+                "a requirement needs a module path and a version".to_string(),
+                "write it like `github.com/google/uuid v1.6.0`",
+            ));
+            continue;
+        };
+        match read_version(version.text) {
+            Some(v) if plain_name(path.text) => {
+                let package = normalise_package(path.text);
+                if seen.insert(package.clone()) {
+                    out.push(file.installed(package, v, version.text));
+                }
+            }
+            Some(_) => problems.push(file.diag(
+                (n, path.column),
+                Severity::Warning,
+                format!("`{}` is not a module path", printable(path.text)),
+                HINT,
+            )),
+            None => problems.push(file.diag(
+                (n, version.column),
+                Severity::Warning,
+                format!(
+                    "cannot read `{}` as a module version",
+                    printable(version.text)
+                ),
+                "module versions look like v1.62.1 or v0.0.0-20240101000000-abcdef123456",
+            )),
+        }
+    }
+    if let Some((verb, line, column)) = block {
+        problems.push(file.diag(
+            (line, column),
+            Severity::Warning,
+            format!("this `{}` block is never closed", printable(&verb)),
+            "end the block with `)` on a line of its own",
+        ));
+    }
+    // `toolchain` names the Go that builds the module; it wins over the `go` line.
+    if let Some(go) = toolchain.or(go_line) {
+        out.insert(0, go);
+    }
+    (out, problems)
+}
+
+// ---- Cargo.lock and poetry.lock ---------------------------------------------------------
+
+#[derive(Deserialize)]
+struct TomlLock {
+    #[serde(default)]
+    package: Vec<TomlPackage>,
+}
+
+#[derive(Deserialize)]
+struct TomlPackage {
+    name: String,
+    version: String,
+}
+
+fn toml_lock(text: &str, file: &FileCtx, eco: Ecosystem) -> (Vec<Installed>, Vec<Diagnostic>) {
+    let regenerate = match eco {
+        Ecosystem::Crates => "`cargo generate-lockfile`",
+        _ => "`poetry lock`",
+    };
+    let lock: TomlLock = match toml::from_str(text) {
+        Ok(l) => l,
+        Err(e) => {
+            let at = e
+                .span()
+                .map_or((1, 1), |span| line_column(text, span.start));
+            let message = format!("{}; skipped", e.message().trim_end());
+            let (at, hint) = lock_problem(text, at, regenerate);
+            return (
+                Vec::new(),
+                vec![file.diag(at, Severity::Error, message, &hint)],
+            );
+        }
+    };
+    let mut out: Vec<Installed> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut skipped = 0usize;
+    for package in &lock.package {
+        let (Some(version), true) = (read_version(&package.version), plain_name(&package.name))
+        else {
+            skipped += 1;
+            continue;
+        };
+        let name = lock_package(eco, &package.name);
+        match index.get(&name) {
+            // Several versions of one crate: the highest is the one the project itself most
+            // likely uses (older ones come in through dependencies).
+            Some(&at) => {
+                if version > out[at].version {
+                    out[at] = file.installed(name, version, &package.version);
+                }
+            }
+            None => {
+                index.insert(name.clone(), out.len());
+                out.push(file.installed(name, version, &package.version));
+            }
+        }
+    }
+    (out, skipped_note(file, skipped))
+}
+
+/// One warning for the packages a lock file named in a way errdex does not keep.
+fn skipped_note(file: &FileCtx, skipped: usize) -> Vec<Diagnostic> {
+    if skipped == 0 {
+        return Vec::new();
+    }
+    vec![file.diag(
+        (1, 1),
+        Severity::Warning,
+        format!("{skipped} package(s) with a name or version errdex cannot read were skipped"),
+        "versions should start with a number and names be plain ASCII; --have PKG=VERSION sets one by hand",
+    )]
+}
+
+// ---- package-lock.json --------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct NpmLock {
+    #[serde(default)]
+    packages: BTreeMap<String, NpmPackage>,
+    #[serde(default)]
+    dependencies: BTreeMap<String, NpmDependency>,
+}
+
+#[derive(Deserialize)]
+struct NpmPackage {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NpmDependency {
+    #[serde(default)]
+    version: Option<String>,
+}
+
+fn package_lock(text: &str, file: &FileCtx) -> (Vec<Installed>, Vec<Diagnostic>) {
+    let lock: NpmLock = match serde_json::from_str(text) {
+        Ok(l) => l,
+        Err(e) => {
+            let full = e.to_string();
+            let message = match full.rfind(" at line ") {
+                Some(i) => &full[..i],
+                None => &full,
+            };
+            let at = (e.line().max(1), e.column().max(1));
+            let (at, hint) = lock_problem(text, at, "`npm install --package-lock-only`");
+            return (
+                Vec::new(),
+                vec![file.diag(at, Severity::Error, format!("{message}; skipped"), &hint)],
+            );
+        }
+    };
+    let mut candidates: Vec<(String, String)> = Vec::new();
+    if !lock.packages.is_empty() {
+        // lockfileVersion 2 and 3: `node_modules/<name>` keys; nested copies
+        // (`node_modules/a/node_modules/b`) count only for a name with no top-level copy.
+        let mut nested = Vec::new();
+        for (key, package) in &lock.packages {
+            let Some(at) = key.rfind("node_modules/") else {
+                continue;
+            };
+            let Some(version) = &package.version else {
+                continue;
+            };
+            let name = package
+                .name
+                .clone()
+                .unwrap_or_else(|| key[at + "node_modules/".len()..].to_string());
+            if at == 0 && !key.contains("/node_modules/") {
+                candidates.push((name, version.clone()));
+            } else {
+                nested.push((name, version.clone()));
+            }
+        }
+        candidates.extend(nested);
+    } else {
+        // lockfileVersion 1: top-level `dependencies`; `npm:real@1.2.3` for aliases.
+        for (name, dep) in &lock.dependencies {
+            let Some(version) = &dep.version else {
+                continue;
+            };
+            match version
+                .strip_prefix("npm:")
+                .and_then(|v| v.rsplit_once('@'))
+            {
+                Some((real, v)) if !real.is_empty() => {
+                    candidates.push((real.to_string(), v.to_string()))
+                }
+                _ => candidates.push((name.clone(), version.clone())),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut skipped = 0;
+    for (name, version) in candidates {
+        if !plain_name(&name) {
+            skipped += 1;
+            continue;
+        }
+        // git, file and URL dependencies carry no version to compare; leave them out.
+        let Some(v) = read_version(&version) else {
+            continue;
+        };
+        let package = lock_package(Ecosystem::Npm, &name);
+        if seen.insert(package.clone()) {
+            out.push(file.installed(package, v, &version));
+        }
+    }
+    (out, skipped_note(file, skipped))
+}
+
+// ---- requirements.txt ---------------------------------------------------------------------
+
+/// Whether `name` is a PEP 508 distribution name.
+fn pep508_name(name: &str) -> bool {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    !name.is_empty()
+        && name.len() <= MAX_NAME
+        && name.chars().all(ok_char)
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+fn requirements(text: &str, file: &FileCtx) -> (Vec<Installed>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen = HashSet::new();
+    // Join `\`-continued lines, remembering where each logical line starts.
+    let mut logical: Vec<(usize, String)> = Vec::new();
+    let mut pending: Option<(usize, String)> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let (start, mut joined) = pending.take().unwrap_or((i + 1, String::new()));
+        match raw.strip_suffix('\\') {
+            Some(head) => {
+                joined.push_str(head);
+                joined.push(' ');
+                pending = Some((start, joined));
+            }
+            None => {
+                joined.push_str(raw);
+                logical.push((start, joined));
+            }
+        }
+    }
+    logical.extend(pending);
+    for (n, line) in logical {
+        // A comment starts at `#` at the start or after whitespace.
+        let mut code = line.as_str();
+        if let Some(i) = code
+            .char_indices()
+            .find(|&(i, c)| c == '#' && (i == 0 || code[..i].ends_with(char::is_whitespace)))
+            .map(|(i, _)| i)
+        {
+            code = &code[..i];
+        }
+        let code_trimmed = code.trim_start();
+        if code_trimmed.is_empty() || code_trimmed.starts_with('-') {
+            continue; // blank, or an option line (-r, -c, -e, --index-url, …): not followed
+        }
+        // Environment markers, then per-requirement options (`--hash=…`).
+        let code = code.split(';').next().unwrap_or("");
+        let code = match code.find(" --").or_else(|| code.find("\t--")) {
+            Some(i) => &code[..i],
+            None => code,
+        };
+        let Some(eq) = code.find("==") else { continue };
+        let name_part = &code[..eq];
+        let version_part = code[eq + 2..].strip_prefix('=').unwrap_or(&code[eq + 2..]);
+        let name = match name_part.find('[') {
+            Some(i) => &name_part[..i],
+            None => name_part,
+        }
+        .trim();
+        let version = version_part.trim();
+        if !pep508_name(name) || version.contains([',', '*', ' ', '<', '>', '!', '~']) {
+            continue; // not an exact pin of one version
+        }
+        let Some(v) = read_version(version) else {
+            let column = line[..eq + 2].chars().count()
+                + 1
+                + (version_part.len() - version_part.trim_start().len());
+            problems.push(file.diag(
+                (n, column),
+                Severity::Warning,
+                format!("cannot read `{}` as a version", printable(version)),
+                "pins look like `requests==2.31.0`",
+            ));
+            continue;
+        };
+        let package = lock_package(Ecosystem::PyPI, name);
+        if seen.insert(package.clone()) {
+            out.push(file.installed(package, v, version));
+        }
+    }
+    (out, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(name: &str) -> FileCtx {
+        FileCtx {
+            label: name.to_string(),
+            source: Source::File(PathBuf::from(name)),
+        }
+    }
+
+    fn pairs(found: &[Installed]) -> Vec<(String, String)> {
+        found
+            .iter()
+            .map(|i| (i.package.clone(), i.version.to_string()))
+            .collect()
+    }
+
+    fn flag(package: &str, version: &str) -> Installed {
+        Installed {
+            package: package.to_string(),
+            version: parse_version(version).expect("a version"),
+            shown: version.to_string(),
+            source: Source::Flag,
+        }
+    }
+
+    #[test]
+    fn names_normalise_through_pep503_and_aliases() {
+        assert_eq!(normalise_package("Python3"), "cpython");
+        assert_eq!(normalise_package("python"), "cpython");
+        assert_eq!(normalise_package("Node.js"), "node");
+        assert_eq!(normalise_package("nodejs"), "node");
+        assert_eq!(normalise_package("golang"), "go");
+        assert_eq!(normalise_package("JDK"), "openjdk");
+        assert_eq!(normalise_package("postgres"), "postgresql");
+        assert_eq!(normalise_package("k8s"), "kubernetes");
+        assert_eq!(normalise_package("kubectl"), "kubernetes");
+        assert_eq!(normalise_package("rustc"), "rust");
+        assert_eq!(normalise_package("google.golang.org/grpc"), "grpc-go");
+        assert_eq!(normalise_package("grpcio"), "grpcio");
+        assert_eq!(normalise_package("Zope.Interface"), "zope-interface");
+        assert_eq!(normalise_package("typing__extensions"), "typing-extensions");
+        assert_eq!(normalise_package("ansible_core"), "ansible-core");
+        assert_eq!(normalise_package("MySQL"), "mysql-server");
+        // Paths keep their dots; only case folds.
+        assert_eq!(
+            normalise_package("github.com/Sirupsen/logrus"),
+            "github.com/sirupsen/logrus"
+        );
+        assert_eq!(normalise_package("@types/node"), "@types/node");
+    }
+
+    #[test]
+    fn lock_file_libraries_named_like_programs_are_qualified() {
+        assert_eq!(lock_package(Ecosystem::Crates, "openssl"), "crates:openssl");
+        assert_eq!(lock_package(Ecosystem::Npm, "mongodb"), "npm:mongodb");
+        assert_eq!(lock_package(Ecosystem::Npm, "postgres"), "npm:postgres");
+        assert_eq!(
+            lock_package(Ecosystem::PyPI, "Kubernetes"),
+            "pypi:kubernetes"
+        );
+        assert_eq!(lock_package(Ecosystem::Npm, "npm"), "npm");
+        assert_eq!(lock_package(Ecosystem::PyPI, "pip"), "pip");
+        assert_eq!(lock_package(Ecosystem::PyPI, "Requests"), "requests");
+        assert_eq!(
+            lock_package(Ecosystem::PyPI, "typing_extensions"),
+            "typing-extensions"
+        );
+        // A qualified name survives normalisation, so `get` finds it as written.
+        assert_eq!(normalise_package("crates:openssl"), "crates:openssl");
+    }
+
+    #[test]
+    fn have_accepts_both_forms_and_explains_mistakes() {
+        let (p, v, shown) = parse_have("node=20.11.1").expect("valid");
+        assert_eq!(
+            (p.as_str(), v, shown.as_str()),
+            ("node", Version::new(20, 11, 1), "20.11.1")
+        );
+        let (p, v, shown) = parse_have("Python3@3.12").expect("valid");
+        assert_eq!(
+            (p.as_str(), v, shown.as_str()),
+            ("cpython", Version::new(3, 12, 0), "3.12")
+        );
+        let (p, v, _) = parse_have("@types/node@20.11.0").expect("scoped npm name");
+        assert_eq!((p.as_str(), v), ("@types/node", Version::new(20, 11, 0)));
+        let (p, v, shown) = parse_have(" go = go1.22.3 ").expect("a toolchain name");
+        assert_eq!(
+            (p.as_str(), v, shown.as_str()),
+            ("go", Version::new(1, 22, 3), "go1.22.3")
+        );
+
+        for bad in [
+            "node",
+            "=20",
+            "node=",
+            "node=latest",
+            "no de=1",
+            "node@",
+            "x=1\u{1b}[31m",
+        ] {
+            let err = parse_have(bad).expect_err(bad);
+            assert!(err.ends_with(HAVE_EXAMPLE), "{bad}: {err}");
+            assert!(!err.contains('\u{1b}'), "escapes are not echoed: {err}");
+        }
+        assert!(
+            parse_have("node=latest")
+                .expect_err("latest")
+                .contains("`latest`")
+        );
+        let long = format!("{}=1", "a".repeat(MAX_NAME + 1));
+        assert!(parse_have(&long).is_err());
+    }
+
+    #[test]
+    fn precedence_flag_over_config_over_file() {
+        let file = Installed {
+            source: Source::File(PathBuf::from("go.mod")),
+            ..flag("go", "1.21")
+        };
+        let config = Installed {
+            source: Source::Config(PathBuf::from("/cfg/errdex/config.yaml")),
+            ..flag("go", "1.22")
+        };
+        let mut v = Versions::new();
+        assert!(v.add(file.clone()));
+        assert!(v.add(config.clone()), "config overrides a file");
+        assert!(!v.add(file.clone()), "a file does not override config");
+        assert_eq!(v.get("golang").map(|i| i.shown.as_str()), Some("1.22"));
+        assert!(v.add(flag("go", "1.23")));
+        assert!(!v.add(config));
+        assert!(
+            v.add(flag("go", "1.24")),
+            "a later flag overrides an earlier one"
+        );
+        assert_eq!(
+            v.get("go").map(|i| i.version.clone()),
+            Some(Version::new(1, 24, 0))
+        );
+        assert_eq!(v.len(), 1);
+        assert!(!v.is_empty());
+        assert!(Versions::new().get("go").is_none());
+    }
+
+    #[test]
+    fn summary_fits_the_width_and_names_sources() {
+        let mut v: Versions = (0..14)
+            .map(|i| Installed {
+                source: Source::File(PathBuf::from("/p/package-lock.json")),
+                ..flag(&format!("lib{i:02}"), "1.0.0")
+            })
+            .collect();
+        v.add(Installed {
+            source: Source::File(PathBuf::from("/p/go.mod")),
+            ..flag("go", "1.22.3")
+        });
+        v.add(Installed {
+            source: Source::Config(PathBuf::from("/c/config.yaml")),
+            ..flag("react", "18.2.0")
+        });
+        let line = v.summary(80);
+        assert!(line.width() <= 80, "{line}");
+        assert_eq!(
+            line,
+            "your versions: react 18.2.0 (config.yaml), go 1.22.3 (go.mod) +14 more"
+        );
+        let wide = v.summary(1000);
+        assert!(wide.ends_with("lib13 1.0.0 (package-lock.json)"), "{wide}");
+        assert!(!wide.contains("more"));
+        let preferred = v.summary_preferring(100, |p| p == "lib07");
+        assert_eq!(
+            preferred,
+            "your versions: react 18.2.0 (config.yaml), lib07 1.0.0 (package-lock.json) +14 more"
+        );
+        assert_eq!(v.summary(30), "your versions: 16 packages");
+        assert!(v.summary(10).width() <= 10);
+        assert_eq!(Versions::new().summary(80), "your versions: none known");
+    }
+
+    #[test]
+    fn go_mod_reads_directives_blocks_and_odd_versions() {
+        let text = "module example.com/app\n\ngo 1.21\ntoolchain go1.22.3\n\n\
+            require github.com/google/uuid v1.6.0\n\
+            require (\n\
+            \tgoogle.golang.org/grpc v1.62.1\n\
+            \tgithub.com/docker/docker v24.0.7+incompatible // indirect\n\
+            \tgolang.org/x/net v0.0.0-20240101000000-abcdef123456 // indirect\n\
+            \t\"example.com/quoted\" v1.0.0\n\
+            )\n\
+            replace (\n\tgithub.com/a/b => ../b\n)\nexclude example.com/bad v1.9.9\n";
+        let (found, problems) = go_mod(text, &ctx("go.mod"));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            pairs(&found),
+            [
+                ("go", "1.22.3"),
+                ("github.com/google/uuid", "1.6.0"),
+                ("grpc-go", "1.62.1"),
+                ("github.com/docker/docker", "24.0.7"),
+                ("golang.org/x/net", "0.0.0"),
+                ("example.com/quoted", "1.0.0"),
+            ]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+        assert_eq!(found[0].shown, "1.22.3");
+        assert_eq!(found[3].shown, "v24.0.7+incompatible");
+        // Without a toolchain line the go line counts.
+        let (found, _) = go_mod("module m\ngo 1.22\n", &ctx("go.mod"));
+        assert_eq!(pairs(&found), [("go".to_string(), "1.22.0".to_string())]);
+        assert_eq!(found[0].shown, "1.22");
+    }
+
+    #[test]
+    fn go_mod_problems_point_at_the_line() {
+        let text = "module m\ngo latest\nrequire (\n\texample.com/a v1.0.0\n\texample.com/b\n\texample.com/c vX\n";
+        let (found, problems) = go_mod(text, &ctx("go.mod"));
+        assert_eq!(
+            pairs(&found),
+            [("example.com/a".to_string(), "1.0.0".to_string())]
+        );
+        let at: Vec<(usize, usize)> = problems.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(at, [(2, 4), (5, 2), (6, 16), (3, 1)], "{problems:?}");
+        assert!(problems[3].message.contains("never closed"));
+        assert!(
+            problems
+                .iter()
+                .all(|d| d.hint.is_some() && d.file == "go.mod")
+        );
+    }
+
+    #[test]
+    fn toml_errors_carry_line_and_column() {
+        let text = "version = 3\n\n[[package]]\nname = \"serde\"\nversion = 1.0\n";
+        let (found, problems) = toml_lock(text, &ctx("Cargo.lock"), Ecosystem::Crates);
+        assert!(found.is_empty());
+        assert_eq!(
+            (problems[0].line, problems[0].column),
+            (5, 11),
+            "{problems:?}"
+        );
+        assert_eq!(problems[0].severity, Severity::Error);
+        let conflict = "version = 3\n<<<<<<< HEAD\n";
+        let (_, problems) = toml_lock(conflict, &ctx("Cargo.lock"), Ecosystem::Crates);
+        assert_eq!(problems[0].line, 2);
+        assert!(
+            problems[0]
+                .hint
+                .as_deref()
+                .unwrap_or("")
+                .contains("merge-conflict"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn cargo_lock_keeps_the_highest_of_duplicate_crates() {
+        let text = "version = 4\n\
+            [[package]]\nname = \"syn\"\nversion = \"1.0.109\"\n\
+            [[package]]\nname = \"syn\"\nversion = \"2.0.48\"\n\
+            [[package]]\nname = \"Weird Name\"\nversion = \"1.0.0\"\n";
+        let (found, problems) = toml_lock(text, &ctx("Cargo.lock"), Ecosystem::Crates);
+        assert_eq!(pairs(&found), [("syn".to_string(), "2.0.48".to_string())]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn requirements_take_exact_pins_only() {
+        let text = "# pinned\n\
+            requests==2.31.0  # http\n\
+            uvicorn[standard]==0.27.1 ; python_version >= \"3.8\"\n\
+            Django===4.2.9\n\
+            numpy>=1.26\n\
+            flask==3.*\n\
+            -r base.txt\n\
+            --index-url https://example.invalid/simple\n\
+            -e .\n\
+            attrs==23.2.0 \\\n    --hash=sha256:abc\n\
+            pkg @ https://example.invalid/pkg.whl\n\
+            broken==final\n\
+            requests==1.0.0\n";
+        let (found, problems) = requirements(text, &ctx("requirements.txt"));
+        assert_eq!(
+            pairs(&found),
+            [
+                ("requests", "2.31.0"),
+                ("uvicorn", "0.27.1"),
+                ("django", "4.2.9"),
+                ("attrs", "23.2.0"),
+            ]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!((problems[0].line, problems[0].column), (13, 9));
+    }
+
+    #[test]
+    fn line_column_counts_characters() {
+        assert_eq!(line_column("ab\ncdé\nx", 0), (1, 1));
+        assert_eq!(line_column("ab\ncdé\nx", 3), (2, 1));
+        assert_eq!(line_column("ab\ncdé\nx", 7), (2, 4));
+        assert_eq!(line_column("ab", 99), (1, 3));
+    }
+
+    #[test]
+    fn source_displays_short() {
+        assert_eq!(Source::Flag.to_string(), "--have");
+        assert_eq!(
+            Source::Config(PathBuf::from("/x/errdex/config.yaml")).to_string(),
+            "config.yaml"
+        );
+        assert_eq!(
+            Source::File(PathBuf::from("/p/go.mod")).to_string(),
+            "go.mod"
+        );
+    }
+}
