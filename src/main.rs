@@ -47,7 +47,8 @@ fn explore(cli: &Cli) -> Result<u8, CliError> {
         return cli::run(cli, &search);
     }
     let catalog = cli::load_catalog(cli);
-    let options = cli::explorer_options(cli);
+    let packages = errdex::kb::fit::packages(catalog.entries.iter().map(|l| &l.entry));
+    let options = cli::explorer_options(cli, &packages);
     Ok(errdex::tui::run(
         catalog,
         query.trim_end_matches('\n'),

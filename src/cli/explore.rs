@@ -4,15 +4,17 @@
 use std::sync::Arc;
 
 use super::Cli;
-use crate::kb::fit;
-use crate::kb::outcomes::OutcomesFile;
+use crate::kb::outcomes::{self, OutcomesFile};
 use crate::kb::paths::Paths;
 use crate::tui::Options;
 use crate::tui::state::{Tallies, Tally};
 
-/// Gather the explorer's options; problems reading the outcomes file are printed on stderr
-/// before the screen opens (the explorer still starts).
-pub fn options(cli: &Cli) -> Options {
+/// Gather the explorer's options; problems reading the config, the project's lock files or
+/// the outcomes file are printed on stderr before the screen opens (the explorer still
+/// starts). `packages` are the ones the entries have ranges for: the status line names
+/// those first.
+pub fn options(cli: &Cli, packages: &std::collections::BTreeSet<String>) -> Options {
+    let setup = super::setup(cli);
     let reload_cli = ReloadArgs {
         entries: cli.entries.clone(),
         no_bundled: cli.no_bundled,
@@ -38,13 +40,20 @@ pub fn options(cli: &Cli) -> Options {
             Err(e) => eprintln!("errdex: {}: {e}", f.path.display()),
         }
     }
+    let note = (!setup.versions.is_empty()).then(|| {
+        let norm = |p: &str| crate::kb::installed::normalise_package(p);
+        let wanted: std::collections::BTreeSet<String> = packages.iter().map(|p| norm(p)).collect();
+        setup
+            .versions
+            .summary_preferring(200, |p| wanted.contains(&norm(p)))
+    });
     Options {
         reload: Box::new(move || reload_cli.load()),
-        versions: Arc::new(fit::Nothing),
-        versions_note: None,
+        versions_note: note,
+        versions: Arc::new(setup.versions),
         tallies,
         outcomes_file: file.map(|f| f.path),
-        host: None,
+        host: setup.config.record_host.then(outcomes::host_name).flatten(),
         entries_dir: Paths::discover().map(|p| p.entries_dir),
     }
 }

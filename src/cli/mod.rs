@@ -12,6 +12,8 @@ mod search;
 pub use explore::options as explorer_options;
 pub use search::Args as SearchArgs;
 mod show;
+mod versions;
+pub use versions::{Setup, setup};
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -47,7 +49,12 @@ pub struct Cli {
     pub no_bundled: bool,
     /// A version you run, as PKG=VERSION (repeatable; overrides the config file and what
     /// is detected in the current folder). Entries that do not concern it rank lower.
-    #[arg(long = "have", value_name = "PKG=VERSION", global = true)]
+    #[arg(
+        long = "have",
+        value_name = "PKG=VERSION",
+        global = true,
+        value_parser = versions::parse_have_flag
+    )]
     pub have: Vec<String>,
     /// The subcommand; none opens the explorer.
     #[command(subcommand)]

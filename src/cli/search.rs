@@ -5,6 +5,7 @@ use std::io::{self, BufWriter, Write};
 use serde::Serialize;
 
 use super::{Cli, CliError, FOUND, NOT_FOUND};
+use crate::kb::fit::{self, EntryFit};
 use crate::kb::search::{Hit, Index, Signals};
 use crate::text;
 
@@ -32,6 +33,12 @@ struct JsonHit<'a> {
     domain: &'a str,
     category: &'a str,
     score: f64,
+    /// `yours` / `not_yours` when the user's versions decide it (`--have`, config, project).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version_fit: Option<&'static str>,
+    /// Why, for `not_yours`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version_note: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     signals: Option<&'a Signals>,
 }
@@ -51,18 +58,26 @@ pub fn run(cli: &Cli, args: &Args) -> Result<u8, CliError> {
     let catalog = super::load_catalog(cli);
     super::note_skipped(&catalog);
     let entries = catalog.into_entries();
+    let setup = super::setup(cli);
+    let fits = fit::fits(&entries, &setup.versions);
     let index = Index::new(&entries);
     let hits = if query.trim().is_empty() {
         Vec::new()
     } else {
-        index.search(&query, args.limit)
+        // Demote within a wider window than shown, so that an entry that applies can move
+        // up into the limit past ones that do not.
+        let mut hits = index.search(&query, args.limit.saturating_mul(2).max(20));
+        fit::demote(&mut hits, &fits);
+        hits.truncate(args.limit);
+        hits
     };
-    print_hits(&entries, &hits, &query, args.json, args.explain)?;
+    print_hits(&entries, &fits, &hits, &query, args.json, args.explain)?;
     Ok(if hits.is_empty() { NOT_FOUND } else { FOUND })
 }
 
 fn print_hits(
     entries: &[crate::kb::Entry],
+    fits: &[EntryFit],
     hits: &[Hit],
     query: &str,
     json: bool,
@@ -75,12 +90,19 @@ fn print_hits(
             .iter()
             .map(|h| {
                 let e = &entries[h.doc];
+                let fit = fits.get(h.doc);
                 JsonHit {
                     id: &e.id,
                     title: &e.title,
                     domain: &e.domain,
                     category: &e.category,
                     score: (h.score * 1000.0).round() / 1000.0,
+                    version_fit: match fit {
+                        Some(EntryFit::Yours { .. }) => Some("yours"),
+                        Some(EntryFit::NotYours { .. }) => Some("not_yours"),
+                        _ => None,
+                    },
+                    version_note: fit.and_then(EntryFit::describe),
                     signals: explain.then_some(&h.signals),
                 }
             })
@@ -117,9 +139,14 @@ fn print_hits(
         }
         for h in hits {
             let e = &entries[h.doc];
+            let mark = if fits.get(h.doc).is_some_and(EntryFit::not_yours) {
+                "  [not your version]"
+            } else {
+                ""
+            };
             writeln!(
                 out,
-                "{:>7.2}  {}  {}",
+                "{:>7.2}  {}  {}{mark}",
                 h.score,
                 e.id,
                 text::inline(&e.title)

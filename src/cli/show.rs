@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::{Cli, CliError, FOUND, NOT_FOUND};
-use crate::kb::{Entry, Loaded, markdown};
+use crate::kb::{Entry, Loaded, fit, markdown};
 use crate::{present, text};
 
 /// Arguments of `errdex show`.
@@ -53,7 +53,12 @@ pub fn run(cli: &Cli, args: &Args) -> Result<u8, CliError> {
         s.push('\n');
         s
     } else {
-        render_text(loaded, &|id| catalog.get(id).map(|l| l.entry.title.clone()))
+        let setup = super::setup(cli);
+        render_text(
+            loaded,
+            &|id| catalog.get(id).map(|l| l.entry.title.clone()),
+            &setup.versions,
+        )
     };
     let mut out = io::stdout().lock();
     out.write_all(body.as_bytes())?;
@@ -72,8 +77,12 @@ fn indent(s: &mut String, text: &str, pad: &str) {
 }
 
 /// The plain-text view: every section, untrusted text escaped. `title_of` names related
-/// entries that are loaded.
-pub fn render_text(loaded: &Loaded, title_of: &dyn Fn(&str) -> Option<String>) -> String {
+/// entries that are loaded; `have` marks what concerns the user's versions.
+pub fn render_text(
+    loaded: &Loaded,
+    title_of: &dyn Fn(&str) -> Option<String>,
+    have: &dyn fit::Lookup,
+) -> String {
     let e: &Entry = &loaded.entry;
     let mut s = String::new();
     let _ = writeln!(s, "{}", text::inline(&e.title));
@@ -87,7 +96,14 @@ pub fn render_text(loaded: &Loaded, title_of: &dyn Fn(&str) -> Option<String>) -
     indent(&mut s, &text::block(&e.root_cause), "  ");
     if let Some(table) = present::version_table(e) {
         s.push_str("\nVersion compatibility\n");
-        for line in table.iter().chain(&present::ranges(e)) {
+        if let Some(about) = fit::entry_fit(e, have).describe() {
+            let _ = writeln!(s, "  {}", text::inline(&about));
+        }
+        for (i, line) in table.iter().enumerate() {
+            let yours = i > 0 && fit::row_holds(&e.versions[i - 1], have) == Some(true);
+            let _ = writeln!(s, "  {line}{}", if yours { "  ← yours" } else { "" });
+        }
+        for line in present::ranges(e) {
             let _ = writeln!(s, "  {line}");
         }
     }
@@ -99,6 +115,9 @@ pub fn render_text(loaded: &Loaded, title_of: &dyn Fn(&str) -> Option<String>) -
                 .as_ref()
                 .map_or("unrated".to_string(), |r| present::rate(r, "success"));
             let _ = writeln!(s, "  {}. {} ({rated})", i + 1, text::inline(&w.title));
+            if let Some(why) = fit::workaround_excluded(w, have) {
+                let _ = writeln!(s, "     not for your version: {}", text::inline(&why));
+            }
             if let Some(c) = &w.condition {
                 let _ = writeln!(s, "     when: {}", text::inline(c));
             }

@@ -51,6 +51,11 @@ pub fn scaffold(domain: &str, pasted: &str) -> (String, String) {
     } else {
         format!("aliases:\n  - {}\n", quoted(&message))
     };
+    let patterns = if message.is_empty() {
+        "patterns: []\n".to_string()
+    } else {
+        format!("patterns:\n  - {}\n", quoted(&pattern_for(&message)))
+    };
     let text = format!(
         "# A new errdex entry. Fill in the empty fields; errdex checks the file when the\n\
          # editor closes (or run `errdex lint` on it). Field reference: errdex's README.\n\
@@ -64,7 +69,7 @@ pub fn scaffold(domain: &str, pasted: &str) -> (String, String) {
          # Other exact wordings of the same error.\n\
          {alias}\
          # Regular expressions that recognise the error in a log line (Rust regex syntax).\n\
-         patterns: []\n\
+         {patterns}\
          # What actually happens, as a mechanism; not a restatement of the message.\n\
          root_cause: \"\"\n\
          # Best first. Each: title, condition (when it applies), tradeoff, snippet {{language, code}},\n\
@@ -78,6 +83,29 @@ pub fn scaffold(domain: &str, pasted: &str) -> (String, String) {
         title = quoted(&message),
     );
     (id, text)
+}
+
+/// A regular expression for a message with placeholders: the text matched literally, each
+/// `<ip>`, `<host>`, `<id>`… matching any run of non-blanks.
+pub fn pattern_for(message: &str) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(start) = rest.find('<') {
+        let Some(len) = rest[start..].find('>') else {
+            break;
+        };
+        let name = &rest[start + 1..start + len];
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase()) {
+            out.push_str(&regex::escape(&rest[..start + 1]));
+            rest = &rest[start + 1..];
+            continue;
+        }
+        out.push_str(&regex::escape(&rest[..start]));
+        out.push_str(r"\S+");
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(&regex::escape(rest));
+    out
 }
 
 /// Where a new entry with `id` goes under `entries_dir`: `<domain>/<slug>.yaml`, with
@@ -192,6 +220,14 @@ mod tests {
                 .any(|d| d.message.contains("root_cause") || d.message.contains("root cause")),
             "{diags:?}"
         );
+    }
+
+    #[test]
+    fn patterns_match_the_message_with_any_value_in_its_placeholders() {
+        let p = pattern_for("dial tcp <ip>:6379: i/o timeout (code <id>) a<b");
+        let re = regex::Regex::new(&p).expect("compiles");
+        assert!(re.is_match("dial tcp 10.0.0.9:6379: i/o timeout (code 77f3) a<b"));
+        assert!(!re.is_match("dial tcp 10.0.0.9:5432: i/o timeout (code 77f3) a<b"));
     }
 
     #[test]

@@ -112,7 +112,7 @@ pub fn entry_fit(e: &Entry, have: &dyn Lookup) -> EntryFit {
             });
             continue;
         }
-        let why = match holding.first() {
+        let why = match holding.last() {
             Some(r) => format!(
                 "the error no longer happens in {package} {shown} ({})",
                 r.version
@@ -141,6 +141,27 @@ pub fn workaround_excluded(w: &Workaround, have: &dyn Lookup) -> Option<String> 
             req.range.trim()
         )
     })
+}
+
+/// Every package the entries name in a version range or a workaround's `requires`.
+pub fn packages<'a>(
+    entries: impl Iterator<Item = &'a Entry>,
+) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for e in entries {
+        out.extend(
+            e.versions
+                .iter()
+                .filter(|r| r.range.is_some())
+                .filter_map(|r| r.package.clone()),
+        );
+        out.extend(
+            e.workarounds
+                .iter()
+                .filter_map(|w| w.requires.as_ref().map(|r| r.package.clone())),
+        );
+    }
+    out
 }
 
 /// The fit of every entry, in order.

@@ -197,8 +197,12 @@ impl<'a, B: Backend> App<'a, B> {
         self.searcher.replace(ranker);
     }
 
-    /// Run the first search (for the initial query).
+    /// Run the first search (for the initial query); a message set before the start (what
+    /// versions were found) goes away like any other.
     pub fn start(&mut self) {
+        if self.state.toast.is_some() {
+            self.toast_until = Some(Instant::now() + TOAST * 2);
+        }
         let q = self.state.query.text.clone();
         self.state.results.asked += 1;
         let generation = self.state.results.asked;

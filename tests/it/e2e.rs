@@ -281,3 +281,49 @@ fn an_escape_sequence_in_an_entry_is_shown_escaped_on_a_real_terminal() {
     );
     t.cmd(&["send-keys", "C-c"]);
 }
+
+#[test]
+fn e_edits_a_bundled_entry_in_the_editor_and_the_explorer_reloads_it() {
+    let h = home();
+    // An "editor" that changes the title, and records that it ran with the terminal.
+    let editor = h.path().join("edit.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nsed -i 's/^title: .*/title: edited by the e2e editor/' \"$1\"\n\
+         [ -t 0 ] && echo tty > \"$1.ran\"\n",
+    )
+    .expect("script");
+    let bin = assert_cmd::cargo::cargo_bin("errdex");
+    let cmd = format!(
+        "env -u ERRDEX_PATH -u VISUAL HOME={h} XDG_DATA_HOME={h}/data EDITOR='sh {e}' \
+         TERM=xterm-256color sh -c '{b} UNAVAILABLE grpc connection reset; echo exit=$?; sleep 30'",
+        h = h.path().display(),
+        e = editor.display(),
+        b = bin.display()
+    );
+    let Some(t) = Tmux::start(&cmd) else {
+        return;
+    };
+    t.wait_for("the seed entry", |s| {
+        s.contains("grpc/grpc-connection-reset-by-peer")
+    });
+    t.cmd(&["send-keys", "Enter"]);
+    t.cmd(&["send-keys", "e"]);
+    let screen = t.wait_for("the reloaded entry", |s| {
+        s.contains("edited by the e2e editor") && s.contains("checked and reloaded")
+    });
+    assert!(screen.contains("no problems"), "{screen}");
+    let copy = h
+        .path()
+        .join("data/errdex/entries/grpc/grpc-connection-reset-by-peer.yaml");
+    let text = std::fs::read_to_string(&copy).expect("the editable copy");
+    assert!(text.contains("title: edited by the e2e editor"), "{text}");
+    let ran = copy.with_extension("yaml.ran");
+    assert_eq!(
+        std::fs::read_to_string(ran).expect("the editor ran").trim(),
+        "tty",
+        "the editor must get the terminal"
+    );
+    t.cmd(&["send-keys", "C-c"]);
+    t.wait_for("a clean exit", |s| s.contains("exit=0"));
+}

@@ -1,3 +1,4 @@
+mod authoring;
 mod bundled;
 mod cli;
 mod config;
