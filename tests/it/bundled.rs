@@ -138,3 +138,25 @@ fn every_field_survives_the_markdown_export() {
     assert_eq!(back.versions, e.versions);
     assert_eq!(back.workarounds, e.workarounds);
 }
+
+#[test]
+fn the_readme_example_entry_is_a_valid_entry() {
+    let readme = include_str!("../../README.md");
+    let section = readme
+        .split("## The entry format")
+        .nth(1)
+        .expect("README has an entry format section");
+    let example = section
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("a YAML example");
+    let (entry, diags) = errdex::kb::load::check_text("README.md", example);
+    let errors: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity == errdex::kb::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let entry = entry.expect("parses");
+    assert!(entry.workarounds[0].requires.is_some());
+}
