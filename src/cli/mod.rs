@@ -3,6 +3,7 @@
 
 mod import;
 mod lint;
+mod outcomes;
 mod paths;
 mod scan;
 mod search;
@@ -26,6 +27,7 @@ Examples:
   errdex show grpc/grpc-connection-reset-by-peer --markdown
   errdex scan /var/log/app.log              known errors in a log, with counts and lines
   errdex lint ~/.local/share/errdex/entries
+  errdex outcomes                          what worked (+ / - in the explorer), tallied
   errdex import --format deadends ../datasets/deadends-canons --out ./imported
 
 Exit status: 0 found or clean, 1 nothing found or problems, 2 usage or I/O error.";
@@ -61,6 +63,9 @@ pub enum Command {
     Scan(scan::Args),
     /// Convert Markdown exports or deadends.dev JSON canons into YAML entries.
     Import(import::Args),
+    /// List what was recorded as working or not (`+` / `-` in the explorer), with a
+    /// tally per workaround.
+    Outcomes(outcomes::Args),
     /// Print the folders errdex reads and writes.
     Paths,
     /// Print a shell completion script.
@@ -113,6 +118,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<u8, CliError> {
         Command::Lint(args) => lint::run(cli, args),
         Command::Import(args) => import::run(args),
         Command::Scan(args) => scan::run(cli, args),
+        Command::Outcomes(args) => outcomes::run(args),
         Command::Paths => paths::run(),
         Command::Completions { shell } => {
             let mut out = io::stdout().lock();
