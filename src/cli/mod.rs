@@ -5,6 +5,7 @@ mod explore;
 mod import;
 mod lint;
 mod new;
+mod outcomes;
 mod paths;
 mod scan;
 mod search;
@@ -33,6 +34,7 @@ Examples:
   errdex lint ~/.local/share/errdex/entries
   errdex new --domain redis --from-query 'ERR 10:32 dial tcp 10.0.0.7:6379: i/o timeout'
   errdex search --have node=20.11.1 'ERR_OSSL_EVP_UNSUPPORTED'
+  errdex outcomes                          what worked (+ / - in the explorer), tallied
   errdex import --format deadends ../datasets/deadends-canons --out ./imported
 
 Exit status: 0 found or clean, 1 nothing found or problems, 2 usage or I/O error.";
@@ -79,6 +81,9 @@ pub enum Command {
     Import(import::Args),
     /// Scaffold a new entry in your entries folder and open it in $EDITOR.
     New(new::Args),
+    /// List what was recorded as working or not (`+` / `-` in the explorer), with a
+    /// tally per workaround.
+    Outcomes(outcomes::Args),
     /// Print the folders errdex reads and writes.
     Paths,
     /// Print a shell completion script.
@@ -132,6 +137,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<u8, CliError> {
         Command::Import(args) => import::run(args),
         Command::New(args) => new::run(args),
         Command::Scan(args) => scan::run(cli, args),
+        Command::Outcomes(args) => outcomes::run(args),
         Command::Paths => paths::run(),
         Command::Completions { shell } => {
             let mut out = io::stdout().lock();

@@ -3,7 +3,9 @@
 use std::io::{self, Write};
 
 use super::{CliError, FOUND};
+use crate::kb::outcomes::{ENV_VAR, OutcomesFile};
 use crate::kb::paths::Paths;
+use crate::text;
 
 /// Print each folder on its own line as `name: path`.
 pub fn run() -> Result<u8, CliError> {
@@ -19,6 +21,15 @@ pub fn run() -> Result<u8, CliError> {
             out,
             "entries: (no home folder known; use ERRDEX_PATH or --entries)"
         )?,
+    }
+    match OutcomesFile::from_process() {
+        Some(f) if f.from_env => writeln!(
+            out,
+            "outcomes: {} (from {ENV_VAR})",
+            text::inline(&f.path.to_string_lossy())
+        )?,
+        Some(f) => writeln!(out, "outcomes: {}", f.path.display())?,
+        None => writeln!(out, "outcomes: (no home folder known; set {ENV_VAR})")?,
     }
     match std::env::var_os("ERRDEX_PATH") {
         Some(v) => {

@@ -9,6 +9,7 @@ mod hostile;
 mod import;
 mod installed;
 mod lint;
+mod outcomes;
 mod props;
 mod scan;
 mod sources;
@@ -48,11 +49,13 @@ pub const NON_SOFTWARE: &[&str] = &[
     "visa",
 ];
 
-/// The errdex binary with a clean environment: no ERRDEX_PATH, and a data folder that is
-/// an empty temporary folder, so the machine's own entries never leak into a test.
+/// The errdex binary with a clean environment: no ERRDEX_PATH or ERRDEX_OUTCOMES, and a
+/// data folder that is an empty temporary folder, so the machine's own entries and
+/// outcomes never leak into a test.
 pub fn errdex(home: &Path) -> Command {
     let mut cmd = Command::cargo_bin("errdex").expect("the errdex binary is built");
     cmd.env_remove("ERRDEX_PATH")
+        .env_remove("ERRDEX_OUTCOMES")
         .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CONFIG_HOME", home.join("config"))
