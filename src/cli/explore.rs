@@ -20,8 +20,14 @@ pub fn options(cli: &Cli, packages: &std::collections::BTreeSet<String>) -> Opti
         no_bundled: cli.no_bundled,
     };
     let file = OutcomesFile::from_process();
-    let mut tallies = Tallies::new();
-    if let Some(f) = &file {
+    let reading = file.clone();
+    // Problems in the file are printed on stderr, which the explorer's screen covers until
+    // it closes; the tallies leave out what could not be read.
+    let tallies = std::thread::spawn(move || {
+        let mut tallies = Tallies::new();
+        let Some(f) = reading else {
+            return tallies;
+        };
         match f.read() {
             Ok(log) => {
                 for d in &log.problems {
@@ -39,7 +45,8 @@ pub fn options(cli: &Cli, packages: &std::collections::BTreeSet<String>) -> Opti
             }
             Err(e) => eprintln!("errdex: {}: {e}", f.path.display()),
         }
-    }
+        tallies
+    });
     let note = (!setup.versions.is_empty()).then(|| {
         let norm = |p: &str| crate::kb::installed::normalise_package(p);
         let wanted: std::collections::BTreeSet<String> = packages.iter().map(|p| norm(p)).collect();
@@ -51,7 +58,7 @@ pub fn options(cli: &Cli, packages: &std::collections::BTreeSet<String>) -> Opti
         reload: Box::new(move || reload_cli.load()),
         versions_note: note,
         versions: Arc::new(setup.versions),
-        tallies,
+        tallies: Some(tallies),
         outcomes_file: file.map(|f| f.path),
         host: setup.config.record_host.then(outcomes::host_name).flatten(),
         entries_dir: Paths::discover().map(|p| p.entries_dir),

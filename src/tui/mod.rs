@@ -30,8 +30,9 @@ pub struct Options {
     pub versions: Versions,
     /// What the status line says about them at start (what was detected, from where).
     pub versions_note: Option<String>,
-    /// Recorded outcomes so far.
-    pub tallies: Tallies,
+    /// Recorded outcomes so far, read on a thread of their own while the index is built
+    /// (a team file of 10,000 records takes about as long to read as the first frame).
+    pub tallies: Option<std::thread::JoinHandle<Tallies>>,
     /// Where `+`/`-` append outcomes.
     pub outcomes_file: Option<PathBuf>,
     /// The host name to record with outcomes, when the config asks for it.
@@ -51,17 +52,23 @@ pub fn split(catalog: Catalog) -> (Arc<Vec<crate::kb::Entry>>, Arc<Vec<Origin>>)
 }
 
 /// Open the explorer over `catalog` with `query`; returns the process exit status.
-pub fn run(catalog: Catalog, query: &str, options: Options) -> io::Result<u8> {
+pub fn run(catalog: Catalog, query: &str, mut options: Options) -> io::Result<u8> {
     let skipped = catalog.skipped();
     let (entries, origins) = split(catalog);
     let index = Arc::new(Index::new(&entries));
+    // Joined before the screen opens, so the reader's messages land on the normal screen.
+    let tallies = options
+        .tallies
+        .take()
+        .and_then(|t| t.join().ok())
+        .unwrap_or_default();
     terminal::install_panic_hook();
     let tty = terminal::enter()?;
     let size = tty.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
     let mut state = State::new(Arc::clone(&entries), query, size);
     state.set_entries(entries, origins);
     state.set_versions(options.versions.clone());
-    state.tallies = options.tallies.clone();
+    state.tallies = tallies;
     state.skipped = skipped;
     state.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     state.toast = options.versions_note.clone();
