@@ -21,18 +21,15 @@ pub fn options(cli: &Cli, packages: &std::collections::BTreeSet<String>) -> Opti
     };
     let file = OutcomesFile::from_process();
     let reading = file.clone();
-    // Problems in the file are printed on stderr, which the explorer's screen covers until
-    // it closes; the tallies leave out what could not be read.
+    // Read while the screen opens; what could not be read is counted for the status line
+    // (`errdex outcomes` names the lines).
     let tallies = std::thread::spawn(move || {
         let mut tallies = Tallies::new();
         let Some(f) = reading else {
-            return tallies;
+            return (tallies, None);
         };
         match f.read() {
             Ok(log) => {
-                for d in &log.problems {
-                    eprintln!("{d}");
-                }
                 for t in log.tallies() {
                     tallies.insert(
                         (t.entry.clone(), t.workaround.clone()),
@@ -42,10 +39,19 @@ pub fn options(cli: &Cli, packages: &std::collections::BTreeSet<String>) -> Opti
                         },
                     );
                 }
+                let note = (!log.problems.is_empty()).then(|| {
+                    format!(
+                        "outcomes file: {} line(s) skipped; `errdex outcomes` names them",
+                        log.problems.len()
+                    )
+                });
+                (tallies, note)
             }
-            Err(e) => eprintln!("errdex: {}: {e}", f.path.display()),
+            Err(e) => (
+                tallies,
+                Some(format!("outcomes file {}: {e}", f.path.display())),
+            ),
         }
-        tallies
     });
     let note = (!setup.versions.is_empty()).then(|| {
         let norm = |p: &str| crate::kb::installed::normalise_package(p);

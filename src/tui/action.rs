@@ -110,6 +110,13 @@ pub enum Action {
     CopyMarkdown,
     /// Edit the shown entry's file in `$EDITOR`.
     Edit,
+    /// The outcomes file has been read.
+    TalliesLoaded {
+        /// Recorded outcomes by entry and workaround.
+        tallies: super::state::Tallies,
+        /// Something to say about the file (lines skipped, not readable).
+        note: Option<String>,
+    },
     /// Entries were loaded again (after an edit).
     Reloaded {
         /// Every entry.

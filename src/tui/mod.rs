@@ -30,9 +30,10 @@ pub struct Options {
     pub versions: Versions,
     /// What the status line says about them at start (what was detected, from where).
     pub versions_note: Option<String>,
-    /// Recorded outcomes so far, read on a thread of their own while the index is built
-    /// (a team file of 10,000 records takes about as long to read as the first frame).
-    pub tallies: Option<std::thread::JoinHandle<Tallies>>,
+    /// Recorded outcomes so far, and a note when some could not be read. They are read on
+    /// a thread of their own and arrive after the first frame (a team file of 10,000
+    /// records takes about as long to read as the whole first frame).
+    pub tallies: Option<std::thread::JoinHandle<(Tallies, Option<String>)>>,
     /// Where `+`/`-` append outcomes.
     pub outcomes_file: Option<PathBuf>,
     /// The host name to record with outcomes, when the config asks for it.
@@ -56,19 +57,12 @@ pub fn run(catalog: Catalog, query: &str, mut options: Options) -> io::Result<u8
     let skipped = catalog.skipped();
     let (entries, origins) = split(catalog);
     let index = Arc::new(Index::new(&entries));
-    // Joined before the screen opens, so the reader's messages land on the normal screen.
-    let tallies = options
-        .tallies
-        .take()
-        .and_then(|t| t.join().ok())
-        .unwrap_or_default();
     terminal::install_panic_hook();
     let tty = terminal::enter()?;
     let size = tty.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
     let mut state = State::new(Arc::clone(&entries), query, size);
     state.set_entries(entries, origins);
     state.set_versions(options.versions.clone());
-    state.tallies = tallies;
     state.skipped = skipped;
     state.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     state.toast = options.versions_note.clone();
@@ -80,6 +74,14 @@ pub fn run(catalog: Catalog, query: &str, mut options: Options) -> io::Result<u8
     };
     let searcher = Searcher::worker(ranker, tx.clone());
     let input = app::spawn_input(tx.clone());
+    if let Some(reader) = options.tallies.take() {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            if let Ok((tallies, note)) = reader.join() {
+                let _ = tx.send(Event::Found(Action::TalliesLoaded { tallies, note }));
+            }
+        });
+    }
     #[cfg(unix)]
     spawn_signals(tx);
     let env = clipboard::SystemEnv;

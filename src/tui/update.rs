@@ -121,6 +121,13 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             }
             Err(e) => s.toast = Some(format!("not recorded: {e}")),
         },
+        Action::TalliesLoaded { tallies, note } => {
+            // Records made in this session before the file was read are in the file too.
+            s.tallies = tallies;
+            if note.is_some() && s.toast.is_none() {
+                s.toast = note;
+            }
+        }
         Action::CopyMarkdown => match s.selected_entry() {
             Some(e) => {
                 let text = incident_markdown(s, e);

@@ -443,3 +443,30 @@ fn a_copy_no_clipboard_confirmed_shows_the_text_with_its_own_note() {
             .is_some_and(|p| p.note.contains("No clipboard"))
     );
 }
+
+#[test]
+fn tallies_read_after_the_first_frame_show_up_with_a_note_about_skipped_lines() {
+    let mut s = state(entries(), "UNAVAILABLE grpc connection reset", (120, 40));
+    update(&mut s, Action::FocusEntry);
+    let first = s.selected_entry().expect("entry").workarounds[0]
+        .title
+        .clone();
+    let mut tallies = errdex::tui::state::Tallies::new();
+    tallies.insert(
+        (SEED.to_string(), first),
+        errdex::tui::state::Tally {
+            worked: 7,
+            failed: 2,
+        },
+    );
+    update(
+        &mut s,
+        Action::TalliesLoaded {
+            tallies,
+            note: Some("outcomes file: 1 line(s) skipped".into()),
+        },
+    );
+    let screen = render(&s);
+    assert!(screen.contains("team: 7 of 9 worked"), "{screen}");
+    assert!(screen.contains("1 line(s) skipped"), "{screen}");
+}
