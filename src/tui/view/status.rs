@@ -76,6 +76,10 @@ const ENTRY_HINTS: &[&str] = &[
     "1-9 copy #N",
     "Esc back",
     "? help",
+    "+/- worked?",
+    "r related",
+    "M share",
+    "e edit",
 ];
 
 /// Draw the status line: a toast, or the key hints that fit, and the skipped-entries count.
