@@ -327,3 +327,49 @@ fn e_edits_a_bundled_entry_in_the_editor_and_the_explorer_reloads_it() {
     t.cmd(&["send-keys", "C-c"]);
     t.wait_for("a clean exit", |s| s.contains("exit=0"));
 }
+
+#[test]
+fn m_puts_the_masked_markdown_in_tmux_and_plus_records_an_outcome() {
+    let h = home();
+    let outcomes = h.path().join("team-outcomes.jsonl");
+    let bin = assert_cmd::cargo::cargo_bin("errdex");
+    let cmd = format!(
+        "env -u ERRDEX_PATH HOME={h} XDG_DATA_HOME={h}/data ERRDEX_OUTCOMES={o} \
+         TERM=xterm-256color sh -c '{b}; sleep 30'",
+        h = h.path().display(),
+        o = outcomes.display(),
+        b = bin.display()
+    );
+    let Some(t) = Tmux::start(&cmd) else {
+        return;
+    };
+    t.wait_for("the query line", |s| s.contains("❯"));
+    t.cmd(&[
+        "send-keys",
+        "-l",
+        "E1124 10:32:11.004512 1 client.go:88] rpc error: code = Unavailable desc = \
+         connection reset by peer 10.42.7.19:50051",
+    ]);
+    t.wait_for("the seed entry", |s| {
+        s.contains("grpc/grpc-connection-reset-by-peer")
+    });
+    t.cmd(&["send-keys", "Enter"]);
+    t.cmd(&["send-keys", "M"]);
+    t.wait_for("the copy toast", |s| s.contains("via tmux"));
+    let buffer = String::from_utf8_lossy(&t.cmd(&["show-buffer"]).stdout).into_owned();
+    assert!(
+        buffer.starts_with(
+            "**Seen:** `rpc error: code = Unavailable desc = connection reset by peer <ip>:50051`"
+        ),
+        "{buffer}"
+    );
+    assert!(!buffer.contains("10.42.7.19"), "{buffer}");
+    assert!(buffer.contains("## Workarounds"), "{buffer}");
+    t.cmd(&["send-keys", "+"]);
+    t.wait_for("the recorded toast", |s| s.contains("1 of 1 worked"));
+    let log = errdex::kb::outcomes::read(&outcomes).expect("the outcomes file");
+    assert_eq!(log.records.len(), 1);
+    assert_eq!(log.records[0].entry, "grpc/grpc-connection-reset-by-peer");
+    assert!(log.records[0].worked);
+    t.cmd(&["send-keys", "C-c"]);
+}
