@@ -75,6 +75,11 @@ pub fn suspend(tty: &mut Tty) -> io::Result<()> {
         let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
     }
     // Execution continues here after SIGCONT.
+    take_back(tty)
+}
+
+/// After another program had the terminal: the explorer's modes again, and a full redraw.
+fn take_back(tty: &mut Tty) -> io::Result<()> {
     enable_raw_mode()?;
     execute!(
         io::stdout(),
@@ -90,14 +95,7 @@ pub fn suspend(tty: &mut Tty) -> io::Result<()> {
 pub fn hand_over<T>(tty: &mut Tty, f: impl FnOnce() -> T) -> io::Result<T> {
     leave();
     let result = f();
-    enable_raw_mode()?;
-    execute!(
-        io::stdout(),
-        EnterAlternateScreen,
-        EnableBracketedPaste,
-        EnableMouseCapture
-    )?;
-    redraw_all(tty)?;
+    take_back(tty)?;
     Ok(result)
 }
 

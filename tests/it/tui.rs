@@ -33,7 +33,7 @@ fn state_for(query: &str, size: (u16, u16)) -> State {
 }
 
 /// A state over `entries` with the results of `query` applied, as the run loop would.
-fn state_over(entries: Arc<Vec<Entry>>, query: &str, size: (u16, u16)) -> State {
+pub(super) fn state_over(entries: Arc<Vec<Entry>>, query: &str, size: (u16, u16)) -> State {
     let index = Index::new(&entries);
     let mut s = State::new(entries, query, size);
     s.color = false;

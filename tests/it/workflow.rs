@@ -39,21 +39,7 @@ fn entries() -> Vec<Entry> {
 }
 
 fn state(entries: Vec<Entry>, query: &str, size: (u16, u16)) -> State {
-    let entries = Arc::new(entries);
-    let index = Index::new(&entries);
-    let mut s = State::new(entries, query, size);
-    s.color = false;
-    let (hits, total) = index.search_counted(query, 500);
-    s.results.asked = 1;
-    update(
-        &mut s,
-        Action::Results {
-            generation: 1,
-            hits,
-            total,
-        },
-    );
-    s
+    super::tui::state_over(Arc::new(entries), query, size)
 }
 
 fn shown_id(s: &State) -> String {
