@@ -3,10 +3,11 @@
 //! Building runs over every token of the corpus, so the layout avoids work per token and
 //! per entry: words are looked up by an integer key (see `tokens::Word`), the entries'
 //! strings are copied end to end into one buffer instead of one allocation each, and the
-//! postings are one array cut into one slice per word. The entries can be split into parts
+//! postings are one array cut into one slice per word. Large corpora are split into parts
 //! that are tokenised on separate threads and then merged; word ids and postings come out
 //! exactly as a single pass in entry order would make them.
 
+use std::num::NonZero;
 use std::sync::OnceLock;
 
 use super::Doc;
@@ -19,6 +20,12 @@ const W_ALIAS: f32 = 2.0;
 const W_TAG: f32 = 1.5;
 const W_META: f32 = 1.5;
 const W_ROOT: f32 = 0.4;
+/// Below this many entries the index is built on the calling thread alone: the bundled
+/// corpus (365 entries, 2.7 ms) gains little from a second thread, 1,000 entries go from
+/// 7 to 4.5 ms on two cores.
+const PARALLEL_MIN: usize = 1000;
+/// At most this many parts built at once.
+const MAX_PARTS: usize = 8;
 
 /// Strings end to end in one buffer: string `k` is `text[ends[k - 1]..ends[k]]`.
 #[derive(Default)]
@@ -255,7 +262,13 @@ struct Part {
 
 /// Build the index data over `entries`.
 pub(super) fn build(entries: &[Entry]) -> Built {
-    build_in(entries, 1)
+    let threads = std::thread::available_parallelism().map_or(1, NonZero::get);
+    let n_parts = if entries.len() >= PARALLEL_MIN {
+        threads.clamp(1, MAX_PARTS)
+    } else {
+        1
+    };
+    build_in(entries, n_parts)
 }
 
 /// Build over `entries` in `n_parts` parts.
