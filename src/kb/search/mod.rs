@@ -13,28 +13,21 @@
 
 pub mod normalize;
 pub mod query;
+mod store;
 mod tokens;
 
 use std::collections::HashMap;
-
-use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use regex::Regex;
 
-use super::entry::Entry;
+use super::entry::{Entry, Verification};
 pub use tokens::{for_each_word, words};
 
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
-/// Field weights: words of the title count most, root-cause prose least.
-const W_TITLE: f32 = 3.0;
-const W_ALIAS: f32 = 2.0;
-const W_TAG: f32 = 1.5;
-const W_META: f32 = 1.5;
-const W_ROOT: f32 = 0.4;
 /// Bonuses on the BM25 scale.
 const PATTERN_BONUS: f64 = 12.0;
 const CONTAIN_BONUS: f64 = 8.0;
@@ -93,17 +86,25 @@ pub struct Hit {
     pub title_matches: Vec<usize>,
 }
 
-/// What the index keeps of an entry. Phrases, literals and compiled patterns are only
-/// needed for candidates of a query, so they are made on first use.
+/// What the index keeps of an entry: where its strings are, and what is derived from them
+/// on first use (phrases, literals and compiled patterns are only needed for candidates of
+/// a query).
 struct Doc {
-    id: String,
-    title: String,
-    aliases: Vec<String>,
-    tags: Vec<String>,
-    domain: String,
-    category: String,
-    verification: &'static str,
-    patterns: Vec<String>,
+    /// Which part of the index the entry was built in: its strings are in that part's
+    /// buffer, from `first` on: id, title, domain, category, then aliases, tags, patterns.
+    part: usize,
+    first: usize,
+    aliases: u32,
+    tags: u32,
+    patterns: u32,
+    verification: Verification,
+    len: f64,
+    derived: OnceLock<Box<Derived>>,
+}
+
+/// What is derived from an entry's strings when a query first needs it.
+#[derive(Default)]
+struct Derived {
     /// Masked lowercase title and aliases, for containment.
     phrases: OnceLock<Vec<String>>,
     /// Lowercase title and aliases, for `^prefix` and `suffix$`.
@@ -113,83 +114,28 @@ struct Doc {
     /// Per pattern, a lowercase literal every match contains (see `pattern::required_literal`).
     literals: OnceLock<Vec<Option<String>>>,
     compiled: OnceLock<Vec<Option<Regex>>>,
-    len: f64,
 }
 
 /// The search index over a fixed list of entries.
 pub struct Index {
     docs: Vec<Doc>,
-    vocab: FxHashMap<Box<str>, u32>,
-    /// The vocabulary sorted, for completing a word being typed.
-    sorted_vocab: OnceLock<Vec<(Box<str>, u32)>>,
-    postings: Vec<Vec<(u32, f32)>>,
+    strings: Vec<store::Strings>,
+    vocab: store::Vocab,
+    /// Word ids in byte order of their words, for completing a word being typed.
+    sorted_vocab: OnceLock<Vec<u32>>,
+    postings: store::Postings,
     avg_len: f64,
 }
 
 impl Index {
     /// Build the index over `entries` (positions in this slice are the hits' `doc`).
     pub fn new(entries: &[Entry]) -> Index {
-        let mut vocab: FxHashMap<Box<str>, u32> = FxHashMap::default();
-        let mut postings: Vec<Vec<(u32, f32)>> = Vec::new();
-        let mut docs = Vec::with_capacity(entries.len());
-        let mut buf = String::new();
-        // Weights of the current document by word id; `touched` lists the ids to flush, so
-        // accumulating is linear in the number of tokens (no per-document sort or map).
-        let mut acc: Vec<f32> = Vec::new();
-        let mut touched: Vec<u32> = Vec::new();
-        for (i, e) in entries.iter().enumerate() {
-            let mut add = |text: &str, w: f32| {
-                for_each_word(text, &mut buf, |word| {
-                    let id = match vocab.get(word) {
-                        Some(&id) => id,
-                        None => {
-                            let id = postings.len() as u32;
-                            vocab.insert(word.into(), id);
-                            postings.push(Vec::new());
-                            acc.push(0.0);
-                            id
-                        }
-                    };
-                    let slot = &mut acc[id as usize];
-                    if *slot == 0.0 {
-                        touched.push(id);
-                    }
-                    *slot += w;
-                });
-            };
-            add(&e.title, W_TITLE);
-            for a in &e.aliases {
-                add(a, W_ALIAS);
-            }
-            for t in &e.tags {
-                add(t, W_TAG);
-            }
-            add(&e.domain, W_META);
-            add(&e.category, W_META);
-            add(&e.root_cause, W_ROOT);
-            let mut len = 0.0;
-            for id in touched.drain(..) {
-                let w = std::mem::take(&mut acc[id as usize]);
-                len += f64::from(w);
-                postings[id as usize].push((i as u32, w));
-            }
-            docs.push(Doc {
-                id: e.id.clone(),
-                title: e.title.clone(),
-                aliases: e.aliases.clone(),
-                tags: e.tags.clone(),
-                domain: e.domain.clone(),
-                category: e.category.clone(),
-                verification: e.verification.as_str(),
-                patterns: e.patterns.clone(),
-                phrases: OnceLock::new(),
-                lowered: OnceLock::new(),
-                haystack: OnceLock::new(),
-                literals: OnceLock::new(),
-                compiled: OnceLock::new(),
-                len,
-            });
-        }
+        let store::Built {
+            docs,
+            strings,
+            vocab,
+            postings,
+        } = store::build(entries);
         let avg_len = if docs.is_empty() {
             1.0
         } else {
@@ -197,10 +143,20 @@ impl Index {
         };
         Index {
             docs,
+            strings,
             vocab,
             sorted_vocab: OnceLock::new(),
             postings,
             avg_len: avg_len.max(1.0),
+        }
+    }
+
+    /// Entry `doc` with its strings.
+    fn doc(&self, doc: usize) -> DocRef<'_> {
+        let d = &self.docs[doc];
+        DocRef {
+            d,
+            s: &self.strings[d.part],
         }
     }
 
@@ -265,8 +221,8 @@ impl Index {
         let mut terms: Vec<Term<'_>> = qwords
             .into_iter()
             .filter_map(|(w, qw)| {
-                let id = *self.vocab.get(w.as_str())?;
-                Some((w, qw, self.postings[id as usize].as_slice()))
+                let id = self.vocab.id(&w)?;
+                Some((w, qw, self.postings.get(id)))
             })
             .collect();
         terms.sort_by(|a, b| a.2.len().cmp(&b.2.len()).then(a.0.cmp(&b.0)));
@@ -319,7 +275,7 @@ impl Index {
         );
         let mut extra: HashMap<usize, Signals> = HashMap::new();
         for &doc in ranked.iter().take(CONTAIN_CANDIDATES) {
-            let d = &self.docs[doc as usize];
+            let d = self.doc(doc as usize);
             let pattern = norm
                 .lines
                 .iter()
@@ -351,7 +307,7 @@ impl Index {
                 pool = (0..n_docs).collect();
             }
             for doc in pool {
-                if let Some(f) = matcher.fuzzy_match(&self.docs[doc].title, typed) {
+                if let Some(f) = matcher.fuzzy_match(self.doc(doc).title(), typed) {
                     let scaled = (f as f64 / (typed.chars().count() as f64 * 24.0)).min(1.0);
                     extra.entry(doc).or_default().fuzzy = scaled * FUZZY_MAX;
                 }
@@ -417,7 +373,7 @@ impl Index {
     /// known words one or two edits away. Cheaper than fuzzy-matching every title, and
     /// it ranks through the same word index.
     fn expand(&self, qwords: &mut HashMap<String, f32>, typed: &str) {
-        let known = |w: &str| self.vocab.contains_key(w);
+        let known = |w: &str| self.vocab.id(w).is_some();
         let mut all: Vec<String> = Vec::new();
         let mut buf = String::new();
         for_each_word(typed, &mut buf, |w| all.push(w.to_string()));
@@ -427,16 +383,19 @@ impl Index {
             && last.len() >= 2
         {
             let sorted = self.sorted_vocab();
-            let from = sorted.partition_point(|(w, _)| w.as_ref() < last.as_str());
-            let mut completions: Vec<&(Box<str>, u32)> = sorted[from..]
+            let from = sorted.partition_point(|&id| self.vocab.word(id) < last.as_str());
+            let mut completions: Vec<u32> = sorted[from..]
                 .iter()
-                .take_while(|(w, _)| w.starts_with(last.as_str()))
-                .filter(|(w, _)| w.as_ref() != last.as_str())
+                .copied()
+                .take_while(|&id| self.vocab.word(id).starts_with(last.as_str()))
+                .filter(|&id| self.vocab.word(id) != last.as_str())
                 .collect();
             // The most common completions first: they are what people are typing towards.
-            completions.sort_by_key(|(_, id)| std::cmp::Reverse(self.postings[*id as usize].len()));
-            for (w, _) in completions.into_iter().take(PREFIX_EXPANSIONS) {
-                qwords.entry(w.to_string()).or_insert(PREFIX_WEIGHT);
+            completions.sort_by_key(|&id| std::cmp::Reverse(self.postings.get(id).len()));
+            for id in completions.into_iter().take(PREFIX_EXPANSIONS) {
+                qwords
+                    .entry(self.vocab.word(id).to_string())
+                    .or_insert(PREFIX_WEIGHT);
             }
         }
         for w in all.iter().filter(|w| w.len() >= 4 && !known(w)) {
@@ -444,7 +403,7 @@ impl Index {
             let near: Vec<&str> = self
                 .sorted_vocab()
                 .iter()
-                .map(|(v, _)| v.as_ref())
+                .map(|&id| self.vocab.word(id))
                 .filter(|v| v.len().abs_diff(w.len()) <= max)
                 .filter(|v| strsim::damerau_levenshtein(v, w) <= max)
                 .take(8)
@@ -456,11 +415,10 @@ impl Index {
     }
 
     /// The vocabulary in byte order, made on first use.
-    fn sorted_vocab(&self) -> &[(Box<str>, u32)] {
+    fn sorted_vocab(&self) -> &[u32] {
         self.sorted_vocab.get_or_init(|| {
-            let mut v: Vec<(Box<str>, u32)> =
-                self.vocab.iter().map(|(w, &id)| (w.clone(), id)).collect();
-            v.sort_unstable();
+            let mut v: Vec<u32> = (0..self.vocab.len() as u32).collect();
+            v.sort_unstable_by_key(|&id| self.vocab.word(id));
             v
         })
     }
@@ -470,12 +428,12 @@ impl Index {
         if !q.has_filters() {
             return true;
         }
-        let d = &self.docs[doc];
+        let d = self.doc(doc);
         let fields_ok = q.filters.iter().all(|f| {
             let value = match f.field {
-                query::Field::Domain => d.domain.as_str(),
-                query::Field::Category => d.category.as_str(),
-                query::Field::Verification => d.verification,
+                query::Field::Domain => d.domain(),
+                query::Field::Category => d.category(),
+                query::Field::Verification => d.d.verification.as_str(),
             };
             (value == f.value) != f.negate
         });
@@ -499,7 +457,7 @@ impl Index {
         matcher: &SkimMatcherV2,
         fuzzy_on: bool,
     ) -> Vec<usize> {
-        let title = &self.docs[doc].title;
+        let title = self.doc(doc).title();
         if fuzzy_on
             && s.fuzzy > 0.0
             && s.matched_words.is_empty()
@@ -507,7 +465,7 @@ impl Index {
         {
             return idx;
         }
-        let lower = &self.docs[doc].lowered()[0];
+        let lower = &self.doc(doc).lowered()[0];
         let mut marks = Vec::new();
         // Map byte offsets of the lowercased title to character positions (lowercasing can
         // change byte lengths, so only trust it when lengths agree).
@@ -569,34 +527,84 @@ fn top_n(v: &mut Vec<u32>, k: usize, score: &[f64]) {
     v.sort_by(best_first);
 }
 
-impl Doc {
+/// An entry of the index with the buffer its strings are in.
+#[derive(Clone, Copy)]
+struct DocRef<'a> {
+    d: &'a Doc,
+    s: &'a store::Strings,
+}
+
+impl<'a> DocRef<'a> {
+    /// The entry's `k`-th string (see `Doc::first`).
+    fn string(self, k: usize) -> &'a str {
+        self.s.get(self.d.first + k)
+    }
+
+    fn id(self) -> &'a str {
+        self.string(0)
+    }
+
+    fn title(self) -> &'a str {
+        self.string(1)
+    }
+
+    fn domain(self) -> &'a str {
+        self.string(2)
+    }
+
+    fn category(self) -> &'a str {
+        self.string(3)
+    }
+
+    /// The entry's strings from the `from`-th, `n` of them.
+    fn strings(self, from: usize, n: u32) -> impl Iterator<Item = &'a str> {
+        (from..from + n as usize).map(move |k| self.string(k))
+    }
+
+    fn aliases(self) -> impl Iterator<Item = &'a str> {
+        self.strings(4, self.d.aliases)
+    }
+
+    fn tags(self) -> impl Iterator<Item = &'a str> {
+        self.strings(4 + self.d.aliases as usize, self.d.tags)
+    }
+
+    fn patterns(self) -> impl Iterator<Item = &'a str> {
+        let from = 4 + self.d.aliases as usize + self.d.tags as usize;
+        self.strings(from, self.d.patterns)
+    }
+
+    fn derived(self) -> &'a Derived {
+        self.d.derived.get_or_init(Box::default)
+    }
+
     /// Masked lowercase title first, then aliases (the same masking as queries get).
-    fn phrases(&self) -> &[String] {
-        self.phrases.get_or_init(|| {
-            std::iter::once(&self.title)
-                .chain(&self.aliases)
-                .map(|t| normalize::mask(t))
+    fn phrases(self) -> &'a [String] {
+        self.derived().phrases.get_or_init(|| {
+            std::iter::once(self.title())
+                .chain(self.aliases())
+                .map(normalize::mask)
                 .collect()
         })
     }
 
     /// Lowercase title first, then aliases.
-    fn lowered(&self) -> &[String] {
-        self.lowered.get_or_init(|| {
-            std::iter::once(&self.title)
-                .chain(&self.aliases)
-                .map(|t| t.to_lowercase())
+    fn lowered(self) -> &'a [String] {
+        self.derived().lowered.get_or_init(|| {
+            std::iter::once(self.title())
+                .chain(self.aliases())
+                .map(str::to_lowercase)
                 .collect()
         })
     }
 
     /// Lowercase title, aliases, id and tags, one per line.
-    fn haystack(&self) -> &str {
-        self.haystack.get_or_init(|| {
+    fn haystack(self) -> &'a str {
+        self.derived().haystack.get_or_init(|| {
             let mut h = self.lowered().join("\n");
             h.push('\n');
-            h.push_str(&self.id);
-            for t in &self.tags {
+            h.push_str(self.id());
+            for t in self.tags() {
                 h.push('\n');
                 h.push_str(&t.to_lowercase());
             }
@@ -606,11 +614,11 @@ impl Doc {
 
     /// The first pattern that matches; patterns whose required literal is missing from the
     /// query are skipped without being compiled.
-    fn matching_pattern(&self, query: &str, query_lower: &str) -> Option<usize> {
-        let literals = self.literals.get_or_init(|| {
-            self.patterns
-                .iter()
-                .map(|p| super::pattern::required_literal(p))
+    fn matching_pattern(self, query: &str, query_lower: &str) -> Option<usize> {
+        let n = self.d.patterns as usize;
+        let literals = self.derived().literals.get_or_init(|| {
+            self.patterns()
+                .map(super::pattern::required_literal)
                 .collect()
         });
         let possible = |i: usize| {
@@ -618,16 +626,14 @@ impl Doc {
                 .as_deref()
                 .is_none_or(|lit| query_lower.contains(lit))
         };
-        if !(0..self.patterns.len()).any(possible) {
+        if !(0..n).any(possible) {
             return None;
         }
-        let compiled = self.compiled.get_or_init(|| {
-            self.patterns
-                .iter()
+        let compiled = self.derived().compiled.get_or_init(|| {
+            self.patterns()
                 .map(|p| super::pattern::compile(p).ok())
                 .collect()
         });
-        (0..self.patterns.len())
-            .find(|&i| possible(i) && compiled[i].as_ref().is_some_and(|re| re.is_match(query)))
+        (0..n).find(|&i| possible(i) && compiled[i].as_ref().is_some_and(|re| re.is_match(query)))
     }
 }

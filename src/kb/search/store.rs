@@ -1,0 +1,541 @@
+//! How the index is laid out in memory, and how it is built.
+//!
+//! Building runs over every token of the corpus, so the layout avoids work per token and
+//! per entry: words are looked up by an integer key (see `tokens::Word`), the entries'
+//! strings are copied end to end into one buffer instead of one allocation each, and the
+//! postings are one array cut into one slice per word. Large corpora are split into parts
+//! that are tokenised on separate threads and then merged; word ids and postings come out
+//! exactly as a single pass in entry order would make them.
+
+use std::num::NonZero;
+use std::sync::OnceLock;
+
+use super::Doc;
+use super::tokens::{Word, for_each_key};
+use crate::kb::Entry;
+
+/// Field weights: words of the title count most, root-cause prose least.
+const W_TITLE: f32 = 3.0;
+const W_ALIAS: f32 = 2.0;
+const W_TAG: f32 = 1.5;
+const W_META: f32 = 1.5;
+const W_ROOT: f32 = 0.4;
+/// Below this many entries the index is built on the calling thread alone: the bundled
+/// corpus (365 entries, 2.7 ms) gains little from a second thread, 1,000 entries go from
+/// 7 to 4.5 ms on two cores.
+const PARALLEL_MIN: usize = 1000;
+/// At most this many parts built at once.
+const MAX_PARTS: usize = 8;
+
+/// Strings end to end in one buffer: string `k` is `text[ends[k - 1]..ends[k]]`.
+#[derive(Default)]
+pub(super) struct Strings {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Strings {
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+    }
+
+    /// String `k`.
+    pub(super) fn get(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.text[start..self.ends[k]]
+    }
+
+    /// How many strings.
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+/// The words of the index: an id for each word, and each id's word.
+///
+/// A hash table of its own (open addressing, linear probing, at most half full) whose
+/// slot holds everything one token of the corpus needs while the index is built: the key,
+/// the id, and the word's tallies. A token then costs one cache line, not one per table.
+pub(super) struct Vocab {
+    slots: Vec<Slot>,
+    /// `64 - log2(slots.len())`: a hash's top bits pick the first slot.
+    shift: u32,
+    /// Each id's word.
+    words: Strings,
+}
+
+/// One slot of the vocabulary.
+#[derive(Clone, Copy)]
+struct Slot {
+    /// The word's key if short, [`LONG`] for a long word (its text is compared), 0 if empty.
+    key: u128,
+    id: u32,
+    /// While building: the last entry the word was seen in, where its pair for that
+    /// entry is, and how many entries it is in.
+    last: u32,
+    pair: u32,
+    df: u32,
+}
+
+/// The key of every long word: no word packs to it (UTF-8 has no 0xff byte).
+const LONG: u128 = u128::MAX;
+
+const EMPTY: Slot = Slot {
+    key: 0,
+    id: 0,
+    last: u32::MAX,
+    pair: 0,
+    df: 0,
+};
+
+impl Default for Vocab {
+    fn default() -> Vocab {
+        Vocab::with_slots(1024)
+    }
+}
+
+/// A key's hash: multiply-xor of its halves (top bits used).
+fn hash_short(key: u128) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let (lo, hi) = (key as u64, (key >> 64) as u64);
+    (lo.wrapping_mul(K) ^ hi).wrapping_mul(K)
+}
+
+fn hash_long(w: &str) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    h.write(w.as_bytes());
+    hash_short(u128::from(h.finish()))
+}
+
+impl Vocab {
+    fn with_slots(n: usize) -> Vocab {
+        Vocab {
+            slots: vec![EMPTY; n],
+            shift: 64 - n.trailing_zeros(),
+            words: Strings::default(),
+        }
+    }
+
+    /// The id of a word, if it is in the index.
+    pub(super) fn get(&self, w: Word<'_>) -> Option<u32> {
+        let slot = self.find(w);
+        (self.slots[slot].key != 0).then_some(self.slots[slot].id)
+    }
+
+    /// The id of a word, given as text (lowercase, as the tokeniser gives words).
+    pub(super) fn id(&self, w: &str) -> Option<u32> {
+        self.get(Word::of(w))
+    }
+
+    /// The word with id `id`.
+    pub(super) fn word(&self, id: u32) -> &str {
+        self.words.get(id as usize)
+    }
+
+    /// How many words.
+    pub(super) fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// The slot where the word is, or the empty slot where it would go.
+    #[inline]
+    fn find(&self, w: Word<'_>) -> usize {
+        match w {
+            Word::Short(key) => self.probe(hash_short(key), |s| s.key == key),
+            Word::Long(w) => self.find_long(w),
+        }
+    }
+
+    #[inline(never)]
+    fn find_long(&self, w: &str) -> usize {
+        self.probe(hash_long(w), |s| s.key == LONG && self.word(s.id) == w)
+    }
+
+    /// From the slot `hash` picks, the first that is empty or `is` the word.
+    #[inline(always)]
+    fn probe(&self, hash: u64, is: impl Fn(&Slot) -> bool) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut at = (hash >> self.shift) as usize;
+        loop {
+            let s = &self.slots[at];
+            if s.key == 0 || is(s) {
+                return at;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// The word's slot, added with the next id if new.
+    #[inline]
+    fn intern(&mut self, w: Word<'_>) -> &mut Slot {
+        let at = self.find(w);
+        if self.slots[at].key == 0 {
+            return self.add(w, at);
+        }
+        &mut self.slots[at]
+    }
+
+    #[cold]
+    fn add(&mut self, w: Word<'_>, mut at: usize) -> &mut Slot {
+        let id = self.words.len() as u32;
+        w.with_str(|s| self.words.push(s));
+        // At most half full, so probes stay short.
+        if self.words.len() * 2 > self.slots.len() {
+            self.grow();
+            at = self.find(w);
+        }
+        let key = match w {
+            Word::Short(key) => key,
+            Word::Long(_) => LONG,
+        };
+        self.slots[at] = Slot { key, id, ..EMPTY };
+        &mut self.slots[at]
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.slots);
+        let size = old.len() * 2;
+        self.slots = vec![EMPTY; size];
+        self.shift = 64 - size.trailing_zeros();
+        for s in old.into_iter().filter(|s| s.key != 0) {
+            let hash = if s.key == LONG {
+                hash_long(self.word(s.id))
+            } else {
+                hash_short(s.key)
+            };
+            let mut at = (hash >> self.shift) as usize;
+            while self.slots[at].key != 0 {
+                at = (at + 1) & (size - 1);
+            }
+            self.slots[at] = s;
+        }
+    }
+
+    /// For each word id, how many entries it is in.
+    fn df(&self) -> Vec<u32> {
+        let mut df = vec![0; self.len()];
+        for s in self.slots.iter().filter(|s| s.key != 0) {
+            df[s.id as usize] = s.df;
+        }
+        df
+    }
+}
+
+/// For each word, the entries it is in (in entry order) with its weighted term frequency.
+#[derive(Default)]
+pub(super) struct Postings {
+    /// Word `w`'s postings are `list[starts[w]..starts[w + 1]]`.
+    starts: Vec<usize>,
+    list: Vec<(u32, f32)>,
+}
+
+impl Postings {
+    /// The postings of word `id`.
+    pub(super) fn get(&self, id: u32) -> &[(u32, f32)] {
+        let w = id as usize;
+        &self.list[self.starts[w]..self.starts[w + 1]]
+    }
+}
+
+/// What building makes.
+pub(super) struct Built {
+    pub docs: Vec<Doc>,
+    /// Each part's strings (see `Doc::part`).
+    pub strings: Vec<Strings>,
+    pub vocab: Vocab,
+    pub postings: Postings,
+}
+
+/// One part of the entries, tokenised, with word ids of its own.
+#[derive(Default)]
+struct Part {
+    vocab: Vocab,
+    docs: Vec<Doc>,
+    strings: Strings,
+    /// Each entry's distinct words with their weights, entry after entry.
+    pairs: Vec<(u32, f32)>,
+    /// Where each entry's pairs end.
+    pair_ends: Vec<usize>,
+}
+
+/// Build the index data over `entries`.
+pub(super) fn build(entries: &[Entry]) -> Built {
+    let threads = std::thread::available_parallelism().map_or(1, NonZero::get);
+    let n_parts = if entries.len() >= PARALLEL_MIN {
+        threads.clamp(1, MAX_PARTS)
+    } else {
+        1
+    };
+    build_in(entries, n_parts)
+}
+
+/// Build over `entries` in `n_parts` parts.
+fn build_in(entries: &[Entry], n_parts: usize) -> Built {
+    let chunk = entries.len().div_ceil(n_parts).max(1);
+    let parts: Vec<Part> = on_threads(
+        entries
+            .chunks(chunk)
+            .enumerate()
+            .map(|(p, c)| move || part(c, p))
+            .collect(),
+    );
+    merge(parts)
+}
+
+/// Run each job on a thread of its own (the first on this one), results in order.
+fn on_threads<T: Send>(jobs: Vec<impl FnOnce() -> T + Send>) -> Vec<T> {
+    let mut jobs = jobs.into_iter();
+    let Some(first) = jobs.next() else {
+        return Vec::new();
+    };
+    std::thread::scope(|s| {
+        let others: Vec<_> = jobs.map(|job| s.spawn(job)).collect();
+        let mut done = vec![first()];
+        for h in others {
+            done.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        done
+    })
+}
+
+/// Tokenise `entries` into part number `part_no`.
+fn part(entries: &[Entry], part_no: usize) -> Part {
+    let mut p = Part::default();
+    // Sized from the text up front, so the buffers are not copied as they grow.
+    let (mut kept, mut indexed, mut count) = (0, 0, 0);
+    for e in entries {
+        let listed = e.aliases.iter().chain(&e.tags);
+        let listed_len: usize = listed.clone().map(String::len).sum();
+        let patterns: usize = e.patterns.iter().map(String::len).sum();
+        let fields = e.id.len() + e.title.len() + e.domain.len() + e.category.len();
+        kept += fields + listed_len + patterns;
+        indexed += fields + listed_len + e.root_cause.len();
+        count += 4 + e.aliases.len() + e.tags.len() + e.patterns.len();
+    }
+    p.strings.text.reserve(kept);
+    p.strings.ends.reserve(count);
+    // About one distinct word per eight bytes of text (if more, the buffer grows).
+    p.pairs.reserve(indexed / 8);
+    p.pair_ends.reserve(entries.len());
+    p.docs.reserve(entries.len());
+    let mut buf = String::new();
+    for (i, e) in entries.iter().enumerate() {
+        let i = i as u32;
+        let from = p.pairs.len();
+        let mut add = |text: &str, w: f32| {
+            for_each_key(text, &mut buf, |word| {
+                // A word's first token in an entry adds its pair; later ones add weight.
+                let s = p.vocab.intern(word);
+                if s.last == i {
+                    p.pairs[s.pair as usize].1 += w;
+                } else {
+                    s.last = i;
+                    s.pair = p.pairs.len() as u32;
+                    s.df += 1;
+                    p.pairs.push((s.id, w));
+                }
+            });
+        };
+        add(&e.title, W_TITLE);
+        for a in &e.aliases {
+            add(a, W_ALIAS);
+        }
+        for t in &e.tags {
+            add(t, W_TAG);
+        }
+        add(&e.domain, W_META);
+        add(&e.category, W_META);
+        add(&e.root_cause, W_ROOT);
+        let len = p.pairs[from..]
+            .iter()
+            .fold(0.0, |len, &(_, w)| len + f64::from(w));
+        p.pair_ends.push(p.pairs.len());
+        p.docs.push(doc(e, part_no, &mut p.strings, len));
+    }
+    p
+}
+
+/// An entry's record; its strings go to `strings` (see `Doc::first`).
+fn doc(e: &Entry, part: usize, strings: &mut Strings, len: f64) -> Doc {
+    let first = strings.len();
+    for s in [&e.id, &e.title, &e.domain, &e.category] {
+        strings.push(s);
+    }
+    for s in e.aliases.iter().chain(&e.tags).chain(&e.patterns) {
+        strings.push(s);
+    }
+    Doc {
+        part,
+        first,
+        aliases: e.aliases.len() as u32,
+        tags: e.tags.len() as u32,
+        patterns: e.patterns.len() as u32,
+        verification: e.verification,
+        len,
+        derived: OnceLock::new(),
+    }
+}
+
+/// Parts into one index: the first part's word ids stay, later parts' words are looked up
+/// (new ones numbered in order of first use, as one pass would), and the postings are laid
+/// out by counting, each part writing its own share of every word's list.
+fn merge(parts: Vec<Part>) -> Built {
+    let mut vocab = Vocab::default();
+    let n_docs: usize = parts.iter().map(|p| p.docs.len()).sum();
+    let mut docs: Vec<Doc> = Vec::new();
+    let mut strings = Vec::with_capacity(parts.len());
+    let mut shares = Vec::with_capacity(parts.len());
+    let mut first_doc = 0;
+    for (i, p) in parts.into_iter().enumerate() {
+        let df = p.vocab.df();
+        let remap = if i == 0 {
+            vocab = p.vocab;
+            docs = p.docs;
+            docs.reserve(n_docs - docs.len());
+            None
+        } else {
+            docs.extend(p.docs);
+            let ids =
+                (0..p.vocab.len() as u32).map(|id| vocab.intern(Word::of(p.vocab.word(id))).id);
+            Some(ids.collect::<Vec<u32>>())
+        };
+        strings.push(p.strings);
+        shares.push(Share {
+            remap,
+            df,
+            pairs: p.pairs,
+            pair_ends: p.pair_ends,
+            first_doc,
+        });
+        first_doc += shares[i].pair_ends.len() as u32;
+    }
+    // How many entries of each part every word (by merged id) is in.
+    let n_words = vocab.len();
+    let counts: Vec<Vec<u32>> = shares
+        .iter()
+        .map(|share| {
+            let mut n = vec![0u32; n_words];
+            for (id, &c) in share.df.iter().enumerate() {
+                n[share.global(id as u32) as usize] = c;
+            }
+            n
+        })
+        .collect();
+    let mut starts = Vec::with_capacity(n_words + 1);
+    let mut total = 0;
+    starts.push(0);
+    for w in 0..n_words {
+        total += counts.iter().map(|n| n[w] as usize).sum::<usize>();
+        starts.push(total);
+    }
+    let mut list = vec![(0u32, 0f32); total];
+    // Cut the list into one slice per word and part, each part's after the previous one's,
+    // so the parts can fill their slices at the same time.
+    let mut cuts: Vec<Vec<&mut [(u32, f32)]>> =
+        shares.iter().map(|_| Vec::with_capacity(n_words)).collect();
+    let mut rest: &mut [(u32, f32)] = &mut list;
+    for w in 0..n_words {
+        for (cut, n) in cuts.iter_mut().zip(&counts) {
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(n[w] as usize);
+            cut.push(head);
+            rest = tail;
+        }
+    }
+    let jobs: Vec<_> = shares
+        .iter()
+        .zip(cuts)
+        .map(|(share, cut)| move || share.scatter(cut))
+        .collect();
+    on_threads(jobs);
+    Built {
+        docs,
+        strings,
+        vocab,
+        postings: Postings { starts, list },
+    }
+}
+
+/// A part's share of the postings.
+struct Share {
+    /// The part's word ids in the merged vocabulary (None: the same).
+    remap: Option<Vec<u32>>,
+    /// How many entries each of the part's words is in.
+    df: Vec<u32>,
+    pairs: Vec<(u32, f32)>,
+    pair_ends: Vec<usize>,
+    /// The merged number of the part's first entry.
+    first_doc: u32,
+}
+
+impl Share {
+    /// A word id of the part in the merged vocabulary.
+    fn global(&self, id: u32) -> u32 {
+        self.remap.as_ref().map_or(id, |r| r[id as usize])
+    }
+
+    /// Write the part's postings into its slice of each word's list (by merged word id).
+    fn scatter(&self, mut cut: Vec<&mut [(u32, f32)]>) {
+        let mut from = 0;
+        for (doc, &end) in (self.first_doc..).zip(&self.pair_ends) {
+            for &(id, w) in &self.pairs[from..end] {
+                let slot = &mut cut[self.global(id) as usize];
+                let (first, rest) = std::mem::take(slot).split_at_mut(1);
+                first[0] = (doc, w);
+                *slot = rest;
+            }
+            from = end;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words by id, postings by word, and each entry's length and strings.
+    type Summary = (Vec<String>, Vec<Vec<(u32, u32)>>, Vec<(u64, Vec<String>)>);
+
+    /// Everything built, as comparable values (weights and lengths as bits).
+    fn summary(b: &Built) -> Summary {
+        let words = (0..b.vocab.len() as u32)
+            .map(|id| b.vocab.word(id).to_string())
+            .collect();
+        let postings = (0..b.vocab.len() as u32)
+            .map(|id| {
+                let list = b.postings.get(id);
+                list.iter().map(|&(d, w)| (d, w.to_bits())).collect()
+            })
+            .collect();
+        let docs = b
+            .docs
+            .iter()
+            .map(|d| {
+                let n = 4 + (d.aliases + d.tags + d.patterns) as usize;
+                let s = &b.strings[d.part];
+                let strings = (d.first..d.first + n).map(|k| s.get(k).to_string());
+                (d.len.to_bits(), strings.collect())
+            })
+            .collect();
+        (words, postings, docs)
+    }
+
+    #[test]
+    fn parts_merge_into_what_one_pass_makes() {
+        let mut entries: Vec<Entry> = crate::kb::load::bundled()
+            .into_iter()
+            .map(|l| l.entry)
+            .collect();
+        // Words that only later parts have, and long and non-ASCII ones.
+        let mut extra = entries[0].clone();
+        extra.title = "Überlänge_Fehler averyveryverylongwordindeed café".into();
+        entries.push(extra);
+        let one = summary(&build_in(&entries, 1));
+        assert!(one.0.len() > 1000);
+        for n in [2, 3, 7] {
+            assert!(summary(&build_in(&entries, n)) == one, "{n} parts");
+        }
+        assert_eq!(summary(&build_in(&[], 1)).0.len(), 0);
+    }
+}
