@@ -188,7 +188,10 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 s.entry = v.view;
                 s.focus = v.focus;
             } else if matches!(s.focus, Focus::Entry(_)) {
+                // Back in the list, the entry shown is the list's selection again (after a
+                // reload the edited entry was shown wherever the search put it).
                 s.focus = Focus::List;
+                s.shown = None;
             } else if !s.query.text.is_empty() {
                 edit(s, &mut fx, |q| q.clear());
             } else {

@@ -411,6 +411,9 @@ fn a_reload_shows_the_edited_entry_and_its_problems() {
             .is_some_and(|p| p.code.contains("x.yaml:3:1"))
     );
     assert!(s.results.hits.is_empty() && s.results.pending());
+    update(&mut s, Action::Back); // the popup
+    update(&mut s, Action::Back); // the entry
+    assert_eq!((s.focus, s.shown), (Focus::List, None));
 }
 
 #[test]
