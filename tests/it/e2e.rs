@@ -89,17 +89,17 @@ fn type_a_query_see_the_panes_and_copy_the_snippet() {
         "-l",
         "UNAVAILABLE grpc connection reset by peer",
     ]);
-    let screen = t.wait_for("the seed entry", |s| {
-        s.contains("grpc/grpc-connection-reset-by-peer")
-    });
-    for pane in [
+    // A capture can land in the middle of a frame being written; wait for a whole one.
+    let panes = [
         "Root cause",
         "Version compatibility",
         "Workarounds (3)",
         "Dead ends (3)",
-    ] {
-        assert!(screen.contains(pane), "{pane} is shown:\n{screen}");
-    }
+    ];
+    let screen = t.wait_for("the seed entry with its panes", |s| {
+        s.contains("grpc/grpc-connection-reset-by-peer") && panes.iter().all(|p| s.contains(p))
+    });
+    assert!(screen.contains("Related ("), "{screen}");
     t.cmd(&["send-keys", "C-y"]);
     t.wait_for("the copy toast", |s| s.contains("via tmux + OSC 52"));
     let buffer = String::from_utf8_lossy(&t.cmd(&["show-buffer"]).stdout).into_owned();
@@ -238,11 +238,11 @@ fn piped_text_becomes_the_query() {
     let Some(t) = Tmux::start(&cmd) else {
         return;
     };
-    let screen = t.wait_for("the explorer with the piped query", |s| {
+    t.wait_for("the explorer with the piped query", |s| {
         s.contains("❯ 14 UNAVAILABLE: read ECONNRESET")
             && s.contains("grpc/grpc-connection-reset-by-peer")
+            && s.contains("Workarounds")
     });
-    assert!(screen.contains("Workarounds"), "{screen}");
     t.cmd(&["send-keys", "C-c"]);
 }
 
