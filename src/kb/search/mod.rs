@@ -536,6 +536,7 @@ struct DocRef<'a> {
 
 impl<'a> DocRef<'a> {
     /// The entry's `k`-th string (see `Doc::first`).
+    #[inline]
     fn string(self, k: usize) -> &'a str {
         self.s.get(self.d.first + k)
     }
