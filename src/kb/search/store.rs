@@ -2,7 +2,7 @@
 //!
 //! Building runs over every token of the corpus, so the layout avoids work per token and
 //! per entry: words are looked up by an integer key (see `tokens::Word`), the entries'
-//! strings are copied end to end into one buffer instead of one allocation each, and the
+//! strings are copied end to end into a buffer instead of one allocation each, and the
 //! postings are one array cut into one slice per word. Large corpora are split into parts
 //! that are tokenised on separate threads and then merged; word ids and postings come out
 //! exactly as a single pass in entry order would make them.
