@@ -119,6 +119,7 @@ struct Derived {
 /// The search index over a fixed list of entries.
 pub struct Index {
     docs: Vec<Doc>,
+    /// The entries' strings, one buffer per part the index was built in.
     strings: Vec<store::Strings>,
     vocab: store::Vocab,
     /// Word ids in byte order of their words, for completing a word being typed.
@@ -536,6 +537,7 @@ struct DocRef<'a> {
 
 impl<'a> DocRef<'a> {
     /// The entry's `k`-th string (see `Doc::first`).
+    #[inline]
     fn string(self, k: usize) -> &'a str {
         self.s.get(self.d.first + k)
     }

@@ -2,7 +2,7 @@
 //!
 //! Building runs over every token of the corpus, so the layout avoids work per token and
 //! per entry: words are looked up by an integer key (see `tokens::Word`), the entries'
-//! strings are copied end to end into one buffer instead of one allocation each, and the
+//! strings are copied end to end into a buffer instead of one allocation each, and the
 //! postings are one array cut into one slice per word. Large corpora are split into parts
 //! that are tokenised on separate threads and then merged; word ids and postings come out
 //! exactly as a single pass in entry order would make them.
@@ -41,6 +41,7 @@ impl Strings {
     }
 
     /// String `k`.
+    #[inline]
     pub(super) fn get(&self, k: usize) -> &str {
         let start = if k == 0 { 0 } else { self.ends[k - 1] };
         &self.text[start..self.ends[k]]
@@ -130,6 +131,7 @@ impl Vocab {
     }
 
     /// The word with id `id`.
+    #[inline]
     pub(super) fn word(&self, id: u32) -> &str {
         self.words.get(id as usize)
     }
@@ -233,6 +235,7 @@ pub(super) struct Postings {
 
 impl Postings {
     /// The postings of word `id`.
+    #[inline]
     pub(super) fn get(&self, id: u32) -> &[(u32, f32)] {
         let w = id as usize;
         &self.list[self.starts[w]..self.starts[w + 1]]
