@@ -15,10 +15,7 @@ use crate::tui::state::{Tallies, Tally};
 /// those first.
 pub fn options(cli: &Cli, packages: &std::collections::BTreeSet<String>) -> Options {
     let setup = super::setup(cli);
-    let reload_cli = ReloadArgs {
-        entries: cli.entries.clone(),
-        no_bundled: cli.no_bundled,
-    };
+    let (no_bundled, extra) = (cli.no_bundled, cli.entries.clone());
     let file = OutcomesFile::from_process();
     let reading = file.clone();
     // Read while the screen opens; what could not be read is counted for the status line
@@ -61,30 +58,12 @@ pub fn options(cli: &Cli, packages: &std::collections::BTreeSet<String>) -> Opti
             .summary_preferring(200, |p| wanted.contains(&norm(p)))
     });
     Options {
-        reload: Box::new(move || reload_cli.load()),
+        reload: Box::new(move || super::load_sources(no_bundled, &extra)),
         versions_note: note,
         versions: Arc::new(setup.versions),
         tallies: Some(tallies),
         outcomes_file: file.map(|f| f.path),
         host: setup.config.record_host.then(outcomes::host_name).flatten(),
         entries_dir: Paths::discover().map(|p| p.entries_dir),
-    }
-}
-
-/// The source flags, kept to load everything again after an edit.
-struct ReloadArgs {
-    entries: Vec<std::path::PathBuf>,
-    no_bundled: bool,
-}
-
-impl ReloadArgs {
-    fn load(&self) -> crate::kb::Catalog {
-        use crate::kb::load::{self, SourceEnv, Sources};
-        // The environment is read again: the user's folder may exist only since the edit.
-        load::load(&Sources::new(
-            &SourceEnv::from_process(),
-            self.no_bundled,
-            &self.entries,
-        ))
     }
 }

@@ -113,8 +113,13 @@ pub const ERROR: u8 = 2;
 
 /// Load the catalog the global flags ask for.
 pub fn load_catalog(cli: &Cli) -> Catalog {
-    let sources = Sources::new(&SourceEnv::from_process(), cli.no_bundled, &cli.entries);
-    load::load(&sources)
+    load_sources(cli.no_bundled, &cli.entries)
+}
+
+/// Load the bundled corpus (unless `no_bundled`), the environment's folders and `extra`.
+/// The environment is read at each call: the user's folder may have appeared since.
+pub fn load_sources(no_bundled: bool, extra: &[PathBuf]) -> Catalog {
+    load::load(&Sources::new(&SourceEnv::from_process(), no_bundled, extra))
 }
 
 /// Say on stderr that some entries were skipped, without the details (lint has those).

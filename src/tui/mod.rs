@@ -60,8 +60,9 @@ pub fn run(catalog: Catalog, query: &str, mut options: Options) -> io::Result<u8
     terminal::install_panic_hook();
     let tty = terminal::enter()?;
     let size = tty.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
-    let mut state = State::new(Arc::clone(&entries), query, size);
-    state.set_entries(entries, origins);
+    // State::new indexes the entries by id; only their origins are left to set.
+    let mut state = State::new(entries, query, size);
+    state.origins = origins;
     state.set_versions(options.versions.clone());
     state.skipped = skipped;
     state.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
