@@ -2,7 +2,7 @@
 //! same thing the same way. Every string returned here is already escaped for a terminal.
 
 use crate::kb::Entry;
-use crate::kb::entry::Rate;
+use crate::kb::entry::{Evidence, Rate};
 use crate::text;
 
 /// `80% success, estimated`.
@@ -10,14 +10,16 @@ pub fn rate(r: &Rate, what: &str) -> String {
     format!("{}% {what}, {}", r.percent(), r.basis.as_str())
 }
 
-/// The facts line: `id · domain · category · verification · fix 76% (estimated)`.
+/// The facts line: `id · domain · category · reviewed · 4/4 wordings backed · fix rate 76%
+/// (estimated)`.
 pub fn facts(e: &Entry) -> String {
     let mut s = format!(
-        "{} · {} · {} · {}",
+        "{} · {} · {} · {} · {}",
         e.id,
         text::inline(&e.domain),
         text::inline(&e.category),
-        e.verification.as_str()
+        e.verification.as_str(),
+        backing(e)
     );
     if let Some(r) = &e.fix_rate {
         s.push_str(&format!(
@@ -27,6 +29,27 @@ pub fn facts(e: &Entry) -> String {
         ));
     }
     s
+}
+
+/// `4/4 wordings backed`: how many of the title and aliases have evidence.
+pub fn backing(e: &Entry) -> String {
+    let (backed, total) = e.wordings_backed();
+    let noun = if total == 1 { "wording" } else { "wordings" };
+    format!("{backed}/{total} {noun} backed")
+}
+
+/// One evidence item as lines: `source: <url>` with its note, then the wording it backs.
+pub fn evidence_lines(ev: &Evidence) -> (String, String) {
+    let mut head = ev.kind.as_str().to_string();
+    if let Some(src) = &ev.source {
+        head.push_str(": ");
+        head.push_str(&text::inline(src));
+    }
+    if let Some(note) = &ev.note {
+        head.push_str(if ev.source.is_some() { " — " } else { ": " });
+        head.push_str(&text::inline(note));
+    }
+    (head, format!("“{}”", text::inline(&ev.wording)))
 }
 
 /// The version table as padded lines, header first; None when the entry has no rows.

@@ -154,6 +154,13 @@ pub fn render_text(
             }
         }
     }
+    if !e.evidence.is_empty() {
+        let _ = writeln!(s, "\nEvidence ({})", present::backing(e));
+        for ev in &e.evidence {
+            let (head, wording) = present::evidence_lines(ev);
+            let _ = writeln!(s, "  - {head}\n    {wording}");
+        }
+    }
     if !e.references.is_empty() {
         s.push_str("\nReferences\n");
         for item in &e.references {

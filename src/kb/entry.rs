@@ -46,6 +46,10 @@ pub struct Entry {
     /// Documentation the facts come from: names or links.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
+    /// What backs each wording (the title and aliases): an upstream source line, a run, docs
+    /// or a public report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
     /// Free words that help search (`keepalive`, `load-balancer`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
@@ -232,4 +236,89 @@ pub struct DeadEnd {
     /// How often it failed, where the data gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_rate: Option<Rate>,
+}
+
+/// What backs one wording of an entry: where the exact text was seen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// The exact title or alias it backs (by text, so it survives reordering).
+    pub wording: String,
+    /// What kind of evidence it is.
+    pub kind: EvidenceKind,
+    /// A URL: for `source`, a permalink to the file and line at a tag or commit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// For `reproduced`, the command and the program's version; otherwise any detail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The kinds of evidence, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    /// Printed on a real run (`note` says the command and version).
+    Reproduced,
+    /// The line of upstream code that prints it, at a tag or commit.
+    Source,
+    /// Official documentation quoting it.
+    Docs,
+    /// A public issue or forum thread where a user pasted it.
+    Report,
+}
+
+impl EvidenceKind {
+    /// Every value, strongest first.
+    pub const ALL: [EvidenceKind; 4] = [
+        EvidenceKind::Reproduced,
+        EvidenceKind::Source,
+        EvidenceKind::Docs,
+        EvidenceKind::Report,
+    ];
+
+    /// The name used in YAML.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceKind::Reproduced => "reproduced",
+            EvidenceKind::Source => "source",
+            EvidenceKind::Docs => "docs",
+            EvidenceKind::Report => "report",
+        }
+    }
+}
+
+impl Entry {
+    /// The entry's wordings: the title, then each alias.
+    pub fn wordings(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.title.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+
+    /// How many of the entry's wordings have at least one evidence item, and how many there are.
+    pub fn wordings_backed(&self) -> (usize, usize) {
+        let mut backed = 0;
+        let mut total = 0;
+        for w in self.wordings() {
+            total += 1;
+            if self.evidence.iter().any(|e| e.wording == w) {
+                backed += 1;
+            }
+        }
+        (backed, total)
+    }
+}
+
+/// Order workarounds best first by their rate (stable; unrated ones after the rated), as
+/// the format asks and the importers repair.
+pub fn best_first(workarounds: &mut [Workaround]) {
+    workarounds.sort_by(|a, b| {
+        let key = |w: &Workaround| w.success_rate.map_or(-1.0, |r| r.value);
+        key(b).total_cmp(&key(a))
+    });
+}
+
+/// Collapse runs of whitespace, newlines included, into single spaces: how one-line fields
+/// (titles, wordings) are normalised when they come from outside formats.
+pub fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

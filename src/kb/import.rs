@@ -5,8 +5,8 @@ use serde_json::Value;
 
 use super::entry::{
     Basis, DeadEnd, Entry, Rate, Snippet, Verification, VersionRow, VersionStatus, Workaround,
+    best_first, one_line,
 };
-use super::markdown::one_line;
 use super::validate::{is_valid_id, slugify};
 
 /// The input formats `errdex import` reads.
@@ -145,8 +145,16 @@ pub fn from_deadends(json: &str) -> Result<(Entry, Vec<String>), String> {
             }
         }
     }
+    // errdex's `reviewed` means every wording is backed by evidence, which a canon does not
+    // carry: a canon a person reviewed is kept as `community`, and the note says so.
     let verification = match s(&v["metadata"]["review_status"]).as_str() {
-        "human_reviewed" => Verification::Reviewed,
+        "human_reviewed" => {
+            notes.push(
+                "review_status human_reviewed imported as `community`: the canon gives no evidence for its wording"
+                    .into(),
+            );
+            Verification::Community
+        }
         "community_verified" => Verification::Community,
         _ => Verification::AiGenerated,
     };
@@ -174,17 +182,10 @@ pub fn from_deadends(json: &str) -> Result<(Entry, Vec<String>), String> {
         dead_ends,
         related,
         references,
+        evidence: Vec::new(),
         tags: vec!["deadends".into()],
     };
     Ok((entry, notes))
-}
-
-/// Order workarounds best first by their rate (stable; unrated ones after the rated).
-pub fn best_first(workarounds: &mut [Workaround]) {
-    workarounds.sort_by(|a, b| {
-        let key = |w: &Workaround| w.success_rate.map_or(-1.0, |r| r.value);
-        key(b).total_cmp(&key(a))
-    });
 }
 
 /// `docker/no-space-left/docker24-linux` → `docker/no-space-left-docker24-linux`.

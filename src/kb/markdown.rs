@@ -7,8 +7,8 @@
 use std::fmt::Write as _;
 
 use super::entry::{
-    Basis, DeadEnd, Entry, Rate, Requirement, Snippet, Verification, VersionRow, VersionStatus,
-    Workaround,
+    Basis, DeadEnd, Entry, Evidence, EvidenceKind, Rate, Requirement, Snippet, Verification,
+    VersionRow, VersionStatus, Workaround, best_first, one_line,
 };
 
 /// Render an entry as Markdown.
@@ -110,10 +110,58 @@ pub fn render(e: &Entry) -> String {
     list_section(&mut s, "Patterns", &e.patterns, true);
     list_section(&mut s, "Related", &e.related, false);
     list_section(&mut s, "References", &e.references, false);
+    evidence_section(&mut s, &e.evidence);
     while s.ends_with("\n\n") {
         s.pop();
     }
     s
+}
+
+/// `- **source** <url> — note`, then the wording it backs quoted on the next line.
+fn evidence_section(s: &mut String, items: &[Evidence]) {
+    if items.is_empty() {
+        return;
+    }
+    s.push_str("## Evidence\n\n");
+    for ev in items {
+        let _ = write!(s, "- **{}**", ev.kind.as_str());
+        if let Some(src) = &ev.source {
+            let _ = write!(s, " <{}>", one_line(src));
+        }
+        if let Some(note) = &ev.note {
+            let _ = write!(s, " — {}", one_line(note));
+        }
+        let _ = writeln!(s, "\n  > {}", one_line(&ev.wording));
+    }
+    s.push('\n');
+}
+
+/// Read one `- **kind** <url> — note` line of the Evidence section.
+fn evidence_head(item: &str) -> Option<Evidence> {
+    let (kind, rest) = split_bold(item);
+    let kind = EvidenceKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == kind.trim().to_ascii_lowercase())?;
+    let mut rest = rest.trim();
+    let mut source = None;
+    if let Some(after) = rest.strip_prefix('<')
+        && let Some(end) = after.find('>')
+    {
+        source = Some(after[..end].trim().to_string());
+        rest = after[end + 1..].trim();
+    }
+    let note = rest
+        .strip_prefix('—')
+        .or_else(|| rest.strip_prefix("- "))
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    Some(Evidence {
+        wording: String::new(),
+        kind,
+        source,
+        note,
+    })
 }
 
 fn list_section(s: &mut String, name: &str, items: &[String], fenced: bool) {
@@ -145,11 +193,6 @@ fn fence_for(code: &str) -> String {
 
 fn cell(s: &str) -> String {
     one_line(s).replace('|', "\\|")
-}
-
-/// Collapse runs of whitespace, newlines included, into single spaces.
-pub(super) fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn rate_text(r: &Rate) -> String {
@@ -186,6 +229,7 @@ enum Section {
     Patterns,
     Related,
     References,
+    Evidence,
     Other,
 }
 
@@ -203,6 +247,8 @@ pub fn parse(text: &str) -> Result<(Entry, Repairs), MdError> {
     let mut dead_ends: Vec<DeadEnd> = Vec::new();
     let (mut aliases, mut patterns, mut related, mut references) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut evidence: Vec<Evidence> = Vec::new();
+    let mut evidence_at: Vec<usize> = Vec::new();
     let mut section = Section::Head;
     let lines: Vec<&str> = text.lines().collect();
     let mut i = 0;
@@ -226,6 +272,7 @@ pub fn parse(text: &str) -> Result<(Entry, Repairs), MdError> {
                 "patterns" => Section::Patterns,
                 "related" => Section::Related,
                 "references" => Section::References,
+                "evidence" => Section::Evidence,
                 _ => Section::Other,
             };
             continue;
@@ -324,8 +371,37 @@ pub fn parse(text: &str) -> Result<(Entry, Repairs), MdError> {
                     }
                 }
             }
+            Section::Evidence => {
+                if let Some(item) = line.strip_prefix("- ") {
+                    match evidence_head(item) {
+                        Some(ev) => {
+                            evidence.push(ev);
+                            evidence_at.push(lineno);
+                        }
+                        None => {
+                            return Err(MdError {
+                                line: lineno,
+                                message: format!(
+                                    "evidence item `{}` does not start with a kind in bold (expected one of: reproduced, source, docs, report)",
+                                    one_line(item)
+                                ),
+                            });
+                        }
+                    }
+                } else if let Some(quoted) = line.trim_start().strip_prefix("> ")
+                    && let Some(ev) = evidence.last_mut()
+                {
+                    ev.wording = quoted.trim().to_string();
+                }
+            }
             Section::Other => {}
         }
+    }
+    if let Some(at) = evidence.iter().position(|e| e.wording.is_empty()) {
+        return Err(MdError {
+            line: evidence_at[at],
+            message: "this evidence item quotes no wording; put `  > the exact wording` on the line after it".into(),
+        });
     }
     let title = title.ok_or(MdError {
         line: 1,
@@ -344,7 +420,7 @@ pub fn parse(text: &str) -> Result<(Entry, Repairs), MdError> {
     repair_dead_ends(&mut dead_ends, &mut repairs);
     repair_snippets(&mut workarounds, &mut repairs);
     let before: Vec<String> = workarounds.iter().map(|w| w.title.clone()).collect();
-    super::import::best_first(&mut workarounds);
+    best_first(&mut workarounds);
     if workarounds.iter().map(|w| &w.title).ne(before.iter()) {
         repairs
             .notes
@@ -365,6 +441,7 @@ pub fn parse(text: &str) -> Result<(Entry, Repairs), MdError> {
         dead_ends,
         related,
         references,
+        evidence,
         tags,
     };
     Ok((entry, repairs))

@@ -315,6 +315,7 @@ mod tests {
             dead_ends: vec![],
             related: vec![],
             references: vec![],
+            evidence: vec![],
             tags: vec![],
         }
     }

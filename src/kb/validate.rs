@@ -2,7 +2,7 @@
 //! about; the loader turns that into `file:line:column` with [`super::locate`].
 
 use super::diag::Severity;
-use super::entry::{Entry, Rate};
+use super::entry::{Entry, EvidenceKind, Rate, Verification};
 use super::pattern;
 
 /// One problem with one entry, before it has a position in a file.
@@ -51,6 +51,7 @@ fn check_limits(out: &mut Vec<Problem>, entry: &Entry) {
         ("related", entry.related.len()),
         ("references", entry.references.len()),
         ("tags", entry.tags.len()),
+        ("evidence", entry.evidence.len()),
     ];
     for (field, n) in lists {
         if n > MAX_ITEMS {
@@ -88,6 +89,19 @@ fn check_limits(out: &mut Vec<Problem>, entry: &Entry) {
     }
     for (i, d) in entry.dead_ends.iter().enumerate() {
         texts.push((format!("dead_ends[{i}].why"), d.why.as_str(), MAX_TEXT));
+    }
+    for (i, ev) in entry.evidence.iter().enumerate() {
+        texts.push((
+            format!("evidence[{i}].wording"),
+            ev.wording.as_str(),
+            MAX_LINE,
+        ));
+        if let Some(src) = &ev.source {
+            texts.push((format!("evidence[{i}].source"), src.as_str(), MAX_LINE));
+        }
+        if let Some(note) = &ev.note {
+            texts.push((format!("evidence[{i}].note"), note.as_str(), MAX_TEXT));
+        }
     }
     for (field, text, max) in texts {
         if text.len() > max {
@@ -325,6 +339,7 @@ pub fn validate(entry: &Entry) -> Vec<Problem> {
         );
         check_rate(&mut out, format!("dead_ends[{i}].fail_rate"), &d.fail_rate);
     }
+    check_evidence(&mut out, entry);
     for (i, r) in entry.related.iter().enumerate() {
         if !is_valid_id(r) {
             out.push(error(
@@ -335,6 +350,129 @@ pub fn validate(entry: &Entry) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// Branch names that move: a source link on one of them stops pointing at the line it cited.
+const MOVING_REFS: [&str; 6] = ["main", "master", "HEAD", "develop", "trunk", "dev"];
+
+/// What is wrong with a `source` link, if anything: it must be a URL, and a link into a
+/// GitHub or GitLab file must name a tag or commit and a line.
+fn source_link_problem(url: &str, kind: EvidenceKind) -> Option<&'static str> {
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Some("is not an http(s) URL");
+    }
+    if kind != EvidenceKind::Source {
+        return None;
+    }
+    let after_blob = url
+        .split_once("/-/blob/")
+        .or_else(|| url.split_once("/blob/"))
+        .map(|(_, rest)| rest);
+    match after_blob {
+        Some(rest) => {
+            let git_ref = rest.split('/').next().unwrap_or("");
+            if MOVING_REFS.contains(&git_ref) {
+                Some("links a branch, which moves; link the file at a tag or commit")
+            } else if !rest.contains("#L") {
+                Some("names no line; add `#L<line>` for the line that prints the wording")
+            } else {
+                None
+            }
+        }
+        None => None,
+    }
+}
+
+/// The evidence rule: every evidence item names a wording the entry has and carries what its
+/// kind needs; a `reviewed` or `reproduced` entry backs its title and every alias.
+fn check_evidence(out: &mut Vec<Problem>, entry: &Entry) {
+    let has = |w: &str| entry.wordings().any(|x| x == w);
+    for (i, ev) in entry.evidence.iter().enumerate() {
+        let field = format!("evidence[{i}]");
+        if ev.wording.trim().is_empty() {
+            out.push(error(
+                format!("{field}.wording"),
+                "evidence names no wording",
+                "copy the title or alias it backs, exactly",
+            ));
+        } else if !has(&ev.wording) {
+            let shown: String = ev.wording.chars().take(120).collect();
+            out.push(warning(
+                format!("{field}.wording"),
+                format!("evidence backs `{shown}`, which is neither the title nor an alias"),
+                "copy the wording exactly from `title` or `aliases`, or add it as an alias",
+            ));
+        }
+        match (&ev.source, ev.kind) {
+            (None, EvidenceKind::Reproduced) => {}
+            (None, kind) => out.push(warning(
+                field.clone(),
+                format!("{} evidence has no `source`", kind.as_str()),
+                match kind {
+                    EvidenceKind::Source => {
+                        "link the line that prints it at a tag or commit, e.g. https://github.com/o/r/blob/v1.2.3/src/x.c#L42"
+                    }
+                    EvidenceKind::Docs => "link the documentation page that quotes it",
+                    _ => "link the issue or thread where it was pasted",
+                },
+            )),
+            (Some(url), kind) => {
+                if let Some(why) = source_link_problem(url, kind) {
+                    let shown: String = url.chars().take(160).collect();
+                    out.push(warning(
+                        format!("{field}.source"),
+                        format!("source `{shown}` {why}"),
+                        "press `y` on the line in GitHub's file view for a permalink at a commit",
+                    ));
+                }
+            }
+        }
+        if ev.kind == EvidenceKind::Reproduced
+            && ev.note.as_deref().is_none_or(|n| n.trim().is_empty())
+        {
+            out.push(warning(
+                field.clone(),
+                "reproduced evidence has no `note`",
+                "say the command that printed it and the program's version",
+            ));
+        }
+    }
+    if matches!(
+        entry.verification,
+        Verification::Reviewed | Verification::Reproduced
+    ) {
+        let level = entry.verification.as_str();
+        let backed = |w: &str| entry.evidence.iter().any(|e| e.wording == w);
+        if !backed(&entry.title) {
+            out.push(warning(
+                "title",
+                format!("a `{level}` entry's title has no evidence"),
+                "add an `evidence:` item whose `wording` is the title: the source line that prints it, a run, docs or a report",
+            ));
+        }
+        for (i, alias) in entry.aliases.iter().enumerate() {
+            if !backed(alias) {
+                let shown: String = alias.chars().take(120).collect();
+                out.push(warning(
+                    format!("aliases[{i}]"),
+                    format!("a `{level}` entry's alias `{shown}` has no evidence"),
+                    "back it with an `evidence:` item, or remove the alias if nothing prints it",
+                ));
+            }
+        }
+        if entry.verification == Verification::Reproduced
+            && !entry
+                .evidence
+                .iter()
+                .any(|e| e.kind == EvidenceKind::Reproduced)
+        {
+            out.push(warning(
+                "verification",
+                "a `reproduced` entry has no `reproduced` evidence",
+                "add the run that printed the error (`kind: reproduced` with a `note`), or set `verification: reviewed`",
+            ));
+        }
+    }
 }
 
 fn check_patterns(out: &mut Vec<Problem>, entry: &Entry) {

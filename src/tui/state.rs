@@ -20,16 +20,19 @@ pub enum Pane {
     DeadEnds,
     /// Entries this one leads to or is often confused with.
     Related,
+    /// What backs each wording of the entry.
+    Evidence,
 }
 
 impl Pane {
     /// Every pane, in reading order.
-    pub const ALL: [Pane; 5] = [
+    pub const ALL: [Pane; 6] = [
         Pane::RootCause,
         Pane::Versions,
         Pane::Workarounds,
         Pane::DeadEnds,
         Pane::Related,
+        Pane::Evidence,
     ];
 
     /// Position in [`Pane::ALL`].
@@ -45,6 +48,7 @@ impl Pane {
             Pane::Workarounds => "Workarounds",
             Pane::DeadEnds => "Dead ends",
             Pane::Related => "Related",
+            Pane::Evidence => "Evidence",
         }
     }
 
@@ -56,6 +60,7 @@ impl Pane {
             Pane::Workarounds => "Fixes",
             Pane::DeadEnds => "Dead ends",
             Pane::Related => "Related",
+            Pane::Evidence => "Evidence",
         }
     }
 
@@ -183,7 +188,7 @@ impl Results {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EntryView {
     /// Scroll offset of each pane, in wrapped lines (index: [`Pane::index`]).
-    pub scroll: [usize; 5],
+    pub scroll: [usize; 6],
     /// The picked workaround (0-based); Ctrl-Y copies its snippet.
     pub workaround: usize,
     /// The picked related entry (0-based); Enter follows it.
@@ -384,8 +389,9 @@ mod tests {
 
     #[test]
     fn panes_cycle() {
-        assert_eq!(Pane::Related.next(), Pane::RootCause);
+        assert_eq!(Pane::Related.next(), Pane::Evidence);
+        assert_eq!(Pane::Evidence.next(), Pane::RootCause);
         assert_eq!(Pane::DeadEnds.next(), Pane::Related);
-        assert_eq!(Pane::RootCause.prev(), Pane::Related);
+        assert_eq!(Pane::RootCause.prev(), Pane::Evidence);
     }
 }

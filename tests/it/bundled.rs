@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use errdex::kb::entry::{
-    Basis, DeadEnd, Entry, Rate, Requirement, Snippet, Verification, VersionRow, VersionStatus,
-    Workaround,
+    Basis, DeadEnd, Entry, Evidence, EvidenceKind, Rate, Requirement, Snippet, Verification,
+    VersionRow, VersionStatus, Workaround,
 };
 
 use super::{errdex, home, stdout};
@@ -77,6 +77,20 @@ fn full_entry() -> Entry {
         }],
         related: vec!["a/c".into()],
         references: vec!["r".into()],
+        evidence: vec![
+            Evidence {
+                wording: "t".into(),
+                kind: EvidenceKind::Source,
+                source: Some("https://github.com/o/r/blob/v1.0.0/src/x.c#L42".into()),
+                note: Some("printed by > main's error path — always".into()),
+            },
+            Evidence {
+                wording: "x".into(),
+                kind: EvidenceKind::Reproduced,
+                source: None,
+                note: Some("`prog --fail`, prog 1.2.3".into()),
+            },
+        ],
         tags: vec!["t".into()],
     }
 }
@@ -104,6 +118,7 @@ fn json_schema_matches_the_model() {
             &entry["workarounds"][0]["snippet"],
         ),
         (&defs["dead_end"]["properties"], &entry["dead_ends"][0]),
+        (&defs["evidence"]["properties"], &entry["evidence"][0]),
         (
             &defs["workaround"]["properties"]["requires"]["properties"],
             &entry["workarounds"][0]["requires"],
@@ -137,6 +152,7 @@ fn every_field_survives_the_markdown_export() {
     assert_eq!(back.workarounds[0].requires, e.workarounds[0].requires);
     assert_eq!(back.versions, e.versions);
     assert_eq!(back.workarounds, e.workarounds);
+    assert_eq!(back.evidence, e.evidence);
 }
 
 #[test]

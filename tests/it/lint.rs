@@ -162,3 +162,68 @@ fn a_bad_file_does_not_stop_the_others() {
         super::stderr(&out)
     );
 }
+
+#[test]
+fn the_evidence_rule_names_each_unbacked_wording_and_bad_item() {
+    let r = lint_bad("evidence.yaml");
+    // The alias the second item misquotes is left unbacked, at its own line.
+    assert!(
+        r.contains(
+            "evidence.yaml:7:5: warning: aliases[0]: a `reviewed` entry's alias `connect ECONNREFUSED 10.0.0.1:5432` has no evidence"
+        ),
+        "{r}"
+    );
+    assert!(
+        r.contains("evidence.yaml:15:5: warning: evidence[1].wording: evidence backs `connect ECONNREFUSED 10.0.0.1`, which is neither the title nor an alias"),
+        "{r}"
+    );
+    assert!(
+        r.contains("evidence.yaml:14:5: warning: evidence[0].source: source `https://github.com/golang/go/blob/master/src/net/dial.go#L10` links a branch, which moves"),
+        "{r}"
+    );
+    assert!(
+        r.contains("evidence.yaml:18:5: warning: evidence[2]: reproduced evidence has no `note`"),
+        "{r}"
+    );
+    // The title is backed, so it is not reported.
+    assert!(!r.contains("entry's title has no evidence"), "{r}");
+}
+
+#[test]
+fn a_backed_reviewed_entry_is_clean_and_an_authored_one_needs_no_evidence() {
+    let h = home();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = "id: net/backed\ntitle: \"boom: it failed\"\ndomain: net\ncategory: c\n\
+        verification: reviewed\naliases: [\"boom!\"]\nroot_cause: r\nevidence:\n\
+        \x20 - { wording: \"boom: it failed\", kind: source, source: \"https://github.com/o/r/blob/v1.2.0/x.c#L7\" }\n\
+        \x20 - { wording: \"boom!\", kind: reproduced, note: \"`boom --fail`, boom 1.2.0\" }\n";
+    std::fs::write(dir.path().join("backed.yaml"), good).expect("write");
+    let authored = "id: net/plain\ntitle: \"plain failure\"\ndomain: net\ncategory: c\n\
+        verification: authored\nroot_cause: r\n";
+    std::fs::write(dir.path().join("plain.yaml"), authored).expect("write");
+    let out = errdex(h.path())
+        .args(["--no-bundled", "lint"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // Taking the evidence away from the reviewed entry makes it fail.
+    let bare: String = good
+        .split("evidence:")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    std::fs::write(dir.path().join("backed.yaml"), bare).expect("write");
+    let out = errdex(h.path())
+        .args(["--no-bundled", "lint"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let r = stdout(&out);
+    assert!(
+        r.contains("backed.yaml:2:1: warning: title: a `reviewed` entry's title has no evidence"),
+        "{r}"
+    );
+    assert!(r.contains("alias `boom!` has no evidence"), "{r}");
+}

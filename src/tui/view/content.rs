@@ -73,6 +73,7 @@ pub fn pane_text(s: &State, entry: &Entry, pane: Pane, width: usize) -> PaneText
         Pane::Versions => versions(&mut t, s, entry, width, theme),
         Pane::Workarounds => workarounds(&mut t, s, entry, width, theme),
         Pane::Related => related(&mut t, s, entry, width, theme),
+        Pane::Evidence => evidence(&mut t, entry, width, theme),
         Pane::DeadEnds => {
             if entry.dead_ends.is_empty() {
                 t.lines
@@ -188,6 +189,44 @@ fn related(t: &mut PaneText, s: &State, entry: &Entry, width: usize, theme: Them
                     style,
                 );
             }
+        }
+    }
+}
+
+fn evidence(t: &mut PaneText, entry: &Entry, width: usize, theme: Theme) {
+    let (backed, total) = entry.wordings_backed();
+    let unbacked: Vec<&str> = entry
+        .wordings()
+        .filter(|w| !entry.evidence.iter().any(|e| e.wording == *w))
+        .collect();
+    if entry.evidence.is_empty() {
+        t.lines.push(Line::styled(
+            "No evidence recorded: no wording of this entry is backed by a source line, a run, docs or a report.",
+            theme.dim(),
+        ));
+    } else {
+        let style = if backed == total {
+            theme.good()
+        } else {
+            theme.bad()
+        };
+        prose(&mut t.lines, &present::backing(entry), width, "", style);
+    }
+    for ev in &entry.evidence {
+        t.anchors.push(t.lines.len());
+        let (head, wording) = present::evidence_lines(ev);
+        hanging(&mut t.lines, "• ", &head, width, theme.heading());
+        prose(&mut t.lines, &wording, width, "  ", theme.text());
+    }
+    if !entry.evidence.is_empty() {
+        for w in unbacked {
+            hanging(
+                &mut t.lines,
+                "? ",
+                &format!("not backed: “{w}”"),
+                width,
+                theme.dim(),
+            );
         }
     }
 }

@@ -93,6 +93,7 @@ fn draw_pane(frame: &mut Frame<'_>, rect: Rect, pane: Pane, state: &State, theme
         Pane::Workarounds => format!(" ({})", e.workarounds.len()),
         Pane::DeadEnds => format!(" ({})", e.dead_ends.len()),
         Pane::Related => format!(" ({})", e.related.len()),
+        Pane::Evidence => format!(" ({})", e.evidence.len()),
         _ => String::new(),
     };
     let more_above = scroll > 0;

@@ -95,20 +95,22 @@ pub fn areas(state: &State) -> Option<Areas> {
             0,
             want(Pane::DeadEnds).clamp(PANE_MIN, 8),
             want(Pane::Related).clamp(3, 6),
+            want(Pane::Evidence).clamp(3, 5),
         ];
-        let others = |hs: &[u16; 5]| hs[0] + hs[1] + hs[3] + hs[4];
-        // Workarounds matter most in an outage: shrink the others for them first.
+        let others = |hs: &[u16; 6]| hs[0] + hs[1] + hs[3] + hs[4] + hs[5];
+        // Workarounds matter most in an outage: shrink the others for them first, the
+        // evidence (read when deciding whether to trust the entry, not to act) before all.
         while area.height.saturating_sub(others(&hs)) < 10 {
-            let Some(i) = [0, 4, 3, 1].into_iter().find(|&i| hs[i] > PANE_MIN) else {
+            let Some(i) = [5, 0, 4, 3, 1].into_iter().find(|&i| hs[i] > PANE_MIN) else {
                 break;
             };
             hs[i] -= 1;
         }
         hs[2] = area.height.saturating_sub(others(&hs));
         let mut spare = hs[2].saturating_sub(want(Pane::Workarounds).max(10));
-        // Give room the workarounds do not need back to the root cause, dead ends and
-        // related entries.
-        for i in [0, 3, 4] {
+        // Give room the workarounds do not need back to the root cause, dead ends,
+        // related entries and evidence.
+        for i in [0, 3, 4, 5] {
             let more = want(Pane::ALL[i]).saturating_sub(hs[i]).min(spare);
             hs[i] += more;
             hs[2] -= more;
