@@ -53,6 +53,11 @@ pub struct Entry {
     /// Free words that help search (`keepalive`, `load-balancer`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// The error only reports that something else failed (`could not compile`, `exit code 1`,
+    /// `CrashLoopBackOff`): the real cause is usually another line of the same output, so
+    /// search ranks an entry for that line above this one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub wrapper: bool,
 }
 
 /// How far an entry's content has been checked, from least to most.

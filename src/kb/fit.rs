@@ -242,6 +242,7 @@ mod tests {
             references: vec![],
             evidence: vec![],
             tags: vec![],
+            wrapper: false,
         }
     }
 

@@ -184,6 +184,7 @@ pub fn from_deadends(json: &str) -> Result<(Entry, Vec<String>), String> {
         references,
         evidence: Vec::new(),
         tags: vec!["deadends".into()],
+        wrapper: false,
     };
     Ok((entry, notes))
 }

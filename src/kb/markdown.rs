@@ -25,6 +25,9 @@ pub fn render(e: &Entry) -> String {
     if !e.tags.is_empty() {
         let _ = writeln!(s, "- **Tags:** {}", e.tags.join(", "));
     }
+    if e.wrapper {
+        let _ = writeln!(s, "- **Wrapper:** yes");
+    }
     let _ = writeln!(s, "\n## Root Cause\n\n{}\n", e.root_cause.trim_end());
     if !e.versions.is_empty() {
         s.push_str("## Version Compatibility\n\n");
@@ -241,6 +244,7 @@ pub fn parse(text: &str) -> Result<(Entry, Repairs), MdError> {
     let (mut id, mut domain, mut category, mut verification) = (None, None, None, None);
     let mut fix_rate = None;
     let mut tags = Vec::new();
+    let mut wrapper = false;
     let mut root = String::new();
     let mut versions: Vec<VersionRow> = Vec::new();
     let mut workarounds: Vec<Workaround> = Vec::new();
@@ -296,6 +300,7 @@ pub fn parse(text: &str) -> Result<(Entry, Repairs), MdError> {
                         "tags" => {
                             tags = value.split(',').map(|t| t.trim().to_string()).collect()
                         }
+                        "wrapper" => wrapper = value.trim().eq_ignore_ascii_case("yes"),
                         _ => {}
                     }
                 }
@@ -443,6 +448,7 @@ pub fn parse(text: &str) -> Result<(Entry, Repairs), MdError> {
         references,
         evidence,
         tags,
+        wrapper,
     };
     Ok((entry, repairs))
 }

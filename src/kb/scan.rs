@@ -317,6 +317,7 @@ mod tests {
             references: vec![],
             evidence: vec![],
             tags: vec![],
+            wrapper: false,
         }
     }
 

@@ -118,7 +118,8 @@ fn show_lists_related_entries_with_their_titles() {
 #[test]
 fn have_marks_and_demotes_entries_that_are_not_your_version() {
     let h = home();
-    let query = "Unsupported class file major version 65";
+    // Git 2.9 made `git merge` refuse unrelated histories; the entry's one row says so.
+    let query = "fatal: refusing to merge unrelated histories";
     let run = |have: Option<&str>| {
         let mut cmd = errdex(h.path());
         cmd.args(["search", "--json", "-n", "5"]);
@@ -129,25 +130,25 @@ fn have_marks_and_demotes_entries_that_are_not_your_version() {
         serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json")
     };
     let plain = run(None);
-    let id = "maven-gradle/unsupported-class-file-major-version";
+    let id = "git/refusing-to-merge-unrelated-histories";
     assert_eq!(plain[0]["id"], id);
     assert!(plain[0].get("version_fit").is_none());
-    let old = run(Some("gradle=8.4"));
-    assert_eq!(old[0]["id"], id);
-    assert_eq!(old[0]["version_fit"], "yours");
-    let new = run(Some("gradle=8.7"));
-    let pos = new
+    let new = run(Some("git=2.43.0"));
+    assert_eq!(new[0]["id"], id);
+    assert_eq!(new[0]["version_fit"], "yours");
+    let old = run(Some("git=2.8.0"));
+    let pos = old
         .as_array()
         .expect("array")
         .iter()
         .position(|h| h["id"] == id)
         .expect("still listed");
-    assert_eq!(new[pos]["version_fit"], "not_yours");
+    assert_eq!(old[pos]["version_fit"], "not_yours");
     assert!(
-        new[pos]["version_note"]
+        old[pos]["version_note"]
             .as_str()
-            .is_some_and(|n| n.contains("gradle 8.7")),
-        "{new}"
+            .is_some_and(|n| n.contains("git 2.8.0")),
+        "{old}"
     );
     let bad = errdex(h.path())
         .args(["search", "--have", "gradle", query])

@@ -92,6 +92,7 @@ fn full_entry() -> Entry {
             },
         ],
         tags: vec!["t".into()],
+        wrapper: true,
     }
 }
 

@@ -5,10 +5,10 @@ use std::fs;
 use super::{errdex, home, stderr, stdout};
 
 const LOG: &[u8] = b"2026-11-24T10:00:00Z INFO started\n\
-2026-11-24T10:00:01Z ERROR dial tcp 10.0.0.5:5432: connect: connection refused\n\
+2026-11-24T10:00:01Z ERROR dial tcp 10.0.0.5:8443: connect: connection refused\n\
 \xff\xfe\xfd not text at all\n\
 FATAL:  sorry, too many clients already\n\
-2026-11-24T10:00:03Z ERROR dial tcp 10.0.0.5:5432: connect: connection refused\n";
+2026-11-24T10:00:03Z ERROR dial tcp 10.0.0.5:8443: connect: connection refused\n";
 
 #[test]
 fn scan_reports_findings_from_stdin_as_json() {
