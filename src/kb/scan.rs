@@ -5,7 +5,9 @@
 //! `pattern::required_literal`) and the entries' longer aliases picks, for each line, the
 //! few patterns that can match; only those run. Patterns without a usable literal run on
 //! every line through one regex set. Lines are read in segments of at most
-//! [`MAX_SEGMENT`] bytes, so a gigabyte without a newline needs no more memory than that.
+//! [`MAX_SEGMENT`] bytes, so a gigabyte without a newline needs no more memory than that;
+//! each further segment of a long line starts with the last [`OVERLAP`] bytes of the one
+//! before, so a match that crosses a boundary is not lost.
 
 use std::collections::HashMap;
 use std::io::{self, BufRead};
@@ -19,6 +21,9 @@ use super::pattern;
 
 /// The longest piece of one line looked at at a time.
 pub const MAX_SEGMENT: usize = 64 * 1024;
+/// How much of a piece is looked at again with the next piece of the same line, so an error
+/// that crosses a piece boundary is still found (when its match is at most this long).
+pub const OVERLAP: usize = 4 * 1024;
 /// The longest sample line kept per finding.
 const SAMPLE: usize = 400;
 /// Aliases shorter than this are too generic to count as a match on their own.
@@ -165,9 +170,17 @@ impl Scanner {
         let mut line_no: u64 = 1;
         let mut stamp: u64 = 0;
         let mut error = None;
+        let mut ended = true;
         loop {
-            segment.clear();
-            let ended = match read_segment(input, &mut segment) {
+            if ended {
+                segment.clear();
+            } else {
+                // The line goes on: look at the end of this piece again with the next one.
+                let keep_from = segment.len().saturating_sub(OVERLAP);
+                segment.drain(..keep_from);
+            }
+            let carried = segment.len();
+            ended = match read_segment(input, &mut segment, carried) {
                 Ok(Some(ended)) => ended,
                 Ok(None) => break,
                 Err(e) => {
@@ -253,10 +266,15 @@ fn bytes_regex(p: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
-/// Read up to the next newline, or [`MAX_SEGMENT`] bytes, into `out` (without the newline).
-/// `Ok(Some(true))` when the line ended, `Ok(Some(false))` when it goes on, `Ok(None)` at
-/// the end of the input.
-fn read_segment(input: &mut dyn BufRead, out: &mut Vec<u8>) -> io::Result<Option<bool>> {
+/// Read up to the next newline, or until `out` holds [`MAX_SEGMENT`] bytes, appending to
+/// `out` (without the newline); its first `carried` bytes are the overlap kept from the
+/// piece before. `Ok(Some(true))` when the line ended, `Ok(Some(false))` when it goes on,
+/// `Ok(None)` at the end of the input with nothing new read.
+fn read_segment(
+    input: &mut dyn BufRead,
+    out: &mut Vec<u8>,
+    carried: usize,
+) -> io::Result<Option<bool>> {
     loop {
         let buf = match input.fill_buf() {
             Ok(b) => b,
@@ -264,9 +282,13 @@ fn read_segment(input: &mut dyn BufRead, out: &mut Vec<u8>) -> io::Result<Option
             Err(e) => return Err(e),
         };
         if buf.is_empty() {
-            return Ok(if out.is_empty() { None } else { Some(true) });
+            return Ok(if out.len() == carried {
+                None
+            } else {
+                Some(true)
+            });
         }
-        let room = MAX_SEGMENT - out.len();
+        let room = MAX_SEGMENT.saturating_sub(out.len());
         let window = &buf[..buf.len().min(room)];
         if let Some(i) = memchr::memchr(b'\n', window) {
             out.extend_from_slice(&window[..i]);
@@ -393,5 +415,28 @@ and a cut li",
             (2, 1, 2)
         );
         assert!(found[0].sample.chars().count() <= SAMPLE + 1);
+    }
+
+    #[test]
+    fn an_error_across_a_segment_boundary_is_found() {
+        let s = Scanner::new(&[entry(
+            "postgres/too-many-clients",
+            "FATAL:  sorry, too many clients already",
+            &["sorry, too many clients already"],
+        )]);
+        // Every start offset around the boundary, including ones where the match ends exactly
+        // at it and ones where it starts just before it.
+        for start in MAX_SEGMENT - 40..MAX_SEGMENT + 2 {
+            let mut log = vec![b'x'; start];
+            log.extend_from_slice(b"FATAL:  sorry, too many clients already\n");
+            let (found, _) = s.scan("log", &mut &log[..]);
+            assert_eq!(found.len(), 1, "match starting at {start}");
+            assert_eq!((found[0].count, found[0].first_line), (1, 1), "{start}");
+        }
+        // Further pieces of a long line keep overlapping.
+        let mut log = vec![b'x'; MAX_SEGMENT * 3 - 10];
+        log.extend_from_slice(b"sorry, too many clients already\nnext\n");
+        let (found, _) = s.scan("log", &mut &log[..]);
+        assert_eq!(found.len(), 1);
     }
 }

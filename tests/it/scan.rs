@@ -105,3 +105,25 @@ fn a_very_long_line_is_scanned_in_bounded_pieces() {
             .is_some_and(|s| s.chars().count() <= 401)
     );
 }
+
+#[test]
+fn scan_finds_an_error_that_crosses_a_64_kib_piece_boundary() {
+    // The audit's case: the error starts 65,500 bytes into a line.
+    let h = home();
+    let mut log = vec![b'x'; 65_500];
+    log.extend_from_slice(b" FATAL:  sorry, too many clients already\n");
+    let out = errdex(h.path())
+        .args(["scan", "--json"])
+        .write_stdin(log)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(
+        v.as_array()
+            .expect("array")
+            .iter()
+            .any(|f| f["id"] == "postgres/too-many-clients"),
+        "{v}"
+    );
+}
