@@ -111,7 +111,8 @@ pub fn run(args: &Args) -> Result<u8, CliError> {
                 .unwrap_or_default(),
             yaml::to_yaml(&entry)
         );
-        fsutil::write_atomic(&target, body.as_bytes())
+        fsutil::no_links_below(&args.out, &target)
+            .and_then(|()| fsutil::write_atomic(&target, body.as_bytes()))
             .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", target.display())))?;
         tally.written += 1;
     }

@@ -45,7 +45,7 @@ pub fn run(args: &Args) -> Result<u8, CliError> {
     };
     let (id, text) = author::scaffold(&args.domain, &pasted);
     let path = author::new_entry_path(&dir, &id);
-    author::create_new(&path, &text)?;
+    author::create_new(&dir, &path, &text)?;
     let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
     if !args.no_edit {
         if interactive {

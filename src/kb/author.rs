@@ -2,6 +2,7 @@
 //! editor that opens them. Nothing here draws on a terminal; the explorer and `errdex new`
 //! hand the terminal over around [`open_in_editor`].
 
+use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -123,15 +124,17 @@ pub fn new_entry_path(entries_dir: &Path, id: &str) -> PathBuf {
     path
 }
 
-/// Write a new file without ever replacing one.
-pub fn create_new(path: &Path, text: &str) -> io::Result<()> {
-    if path.exists() {
+/// Write a new file at `path` below the entries folder `root` without ever replacing one
+/// (not even a dangling link) and without writing through a linked folder inside `root`.
+pub fn create_new(root: &Path, path: &Path, text: &str) -> io::Result<()> {
+    fsutil::no_links_below(root, path)?;
+    if path.exists() || fs::symlink_metadata(path).is_ok() {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
             format!("{} exists; errdex does not overwrite it", path.display()),
         ));
     }
-    fsutil::write_atomic(path, text.as_bytes())
+    fsutil::write_new(path, text.as_bytes())
 }
 
 /// The file to edit for an entry: its own file, or for a bundled entry a copy written to
@@ -145,6 +148,7 @@ pub fn editable_file(entry: &Entry, origin: &Origin, entries_dir: &Path) -> io::
             let path = entries_dir
                 .join(slug(domain))
                 .join(format!("{}.yaml", slug(name)));
+            fsutil::no_links_below(entries_dir, &path)?;
             if !path.exists() {
                 let text = format!(
                     "# A copy of errdex's bundled entry {}, made to be edited. It overrides the\n\
@@ -152,7 +156,7 @@ pub fn editable_file(entry: &Entry, origin: &Origin, entries_dir: &Path) -> io::
                     entry.id,
                     yaml::to_yaml(entry)
                 );
-                fsutil::write_atomic(&path, text.as_bytes())?;
+                fsutil::write_new(&path, text.as_bytes())?;
             }
             Ok(path)
         }
@@ -170,12 +174,15 @@ pub fn editor() -> String {
 
 /// Run `editor` on `path` and wait for it. The editor string goes through `sh`, so values
 /// such as `code --wait` work; the path is passed as an argument, never spliced into it.
+///
+/// The path is made absolute first, so it can never read as an option (`-rf/…`).
 pub fn open_in_editor(editor: &str, path: &Path) -> io::Result<()> {
+    let path = fsutil::absolute(path)?;
     let status = Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$1\""))
         .arg("errdex-editor")
-        .arg(path)
+        .arg(&path)
         .status()?;
     if status.success() {
         Ok(())
@@ -235,10 +242,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let first = new_entry_path(dir.path(), "redis/timeout");
         assert!(first.ends_with("redis/timeout.yaml"));
-        create_new(&first, "x").expect("writes");
+        create_new(dir.path(), &first, "x").expect("writes");
         let second = new_entry_path(dir.path(), "redis/timeout");
         assert!(second.ends_with("redis/timeout-2.yaml"));
-        assert!(create_new(&first, "y").is_err());
+        assert!(create_new(dir.path(), &first, "y").is_err());
         assert_eq!(std::fs::read_to_string(&first).expect("reads"), "x");
     }
 

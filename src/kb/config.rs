@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::diag::{Diagnostic, Severity};
+use super::fsutil;
 use super::installed::{self, HAVE_EXAMPLE, Installed, Source, Versions};
 use super::locate::{Seg, locate};
 use super::yaml;
@@ -114,7 +115,11 @@ pub fn load(location: &ConfigLocation) -> (Config, Vec<Diagnostic>) {
         );
         return (Config::default(), vec![d]);
     }
-    match std::fs::read(&location.path) {
+    match fsutil::read_regular(
+        &location.path,
+        fsutil::Access::ReadFollowing,
+        MAX_CONFIG_BYTES,
+    ) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => parse(&text, &label),
             Err(_) => (

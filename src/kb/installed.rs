@@ -8,7 +8,6 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use semver::Version;
@@ -608,12 +607,14 @@ fn read_project_file(path: &Path, label: &str) -> FileRead {
             "name the versions that matter with --have PKG=VERSION or in the config file",
         );
     }
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_PROJECT_FILE_BYTES + 1).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        return fail(1, 1, format!("cannot read: {e}"), "check its permissions");
-    }
+    let bytes = match super::fsutil::read_regular(
+        path,
+        super::fsutil::Access::ReadFollowing,
+        MAX_PROJECT_FILE_BYTES,
+    ) {
+        Ok(b) => b,
+        Err(e) => return fail(1, 1, format!("cannot read: {e}"), "check its permissions"),
+    };
     if bytes.len() as u64 > MAX_PROJECT_FILE_BYTES {
         return fail(
             1,

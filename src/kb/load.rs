@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::diag::{Diagnostic, Severity};
 use super::entry::Entry;
+use super::fsutil;
 use super::locate::{locate, parse_path};
 use super::validate::validate;
 use super::yaml::{self, YamlError};
@@ -297,7 +298,14 @@ pub fn load_file(file: &Path) -> (Option<Entry>, Option<String>, Vec<Diagnostic>
             vec![diag(1, 1, message, "split it or shorten it")],
         );
     }
-    let bytes = match std::fs::read(file) {
+    // Entry files may be links (a shared folder of links is fine to read), but never a FIFO
+    // or a device: those would hang the load or read without end.
+    let read = fsutil::read_regular(
+        file,
+        fsutil::Access::ReadFollowing,
+        yaml::MAX_FILE_BYTES as u64,
+    );
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             let message = format!("cannot read: {e}");

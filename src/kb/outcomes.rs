@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -22,6 +22,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::diag::{Diagnostic, Severity};
+use super::fsutil;
 use super::paths::Paths;
 
 /// The environment variable that names the outcomes file, overriding the data folder.
@@ -192,11 +193,9 @@ pub fn append(path: &Path, outcome: &Outcome) -> io::Result<()> {
     if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(dir)?;
     }
-    let mut file = OpenOptions::new()
-        .read(true)
-        .append(true)
-        .create(true)
-        .open(path)?;
+    // Never through a link, never to a FIFO or device: a shared outcomes file could be a
+    // link planted to ~/.bashrc.
+    let mut file = fsutil::open_regular(path, fsutil::Access::Append)?;
     let mut buf = Vec::with_capacity(line.len() + 1);
     if !ends_with_newline(&mut file)? {
         buf.push(b'\n');
@@ -276,7 +275,7 @@ pub struct Log {
 /// UTF-8, a line over [`MAX_LINE_BYTES`]. Empty lines are ignored. A file over
 /// [`MAX_FILE_BYTES`] is an error. Errors do not name the file; the caller knows it.
 pub fn read(path: &Path) -> io::Result<Log> {
-    let file = match File::open(path) {
+    let file = match fsutil::open_regular(path, fsutil::Access::Read) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Log::default()),
         Err(e) => return Err(e),
@@ -558,7 +557,10 @@ mod tests {
         append(&path, &a).expect("append");
         append(&path, &b).expect("append");
         // A crash in the middle of a third write.
-        let mut f = OpenOptions::new().append(true).open(&path).expect("open");
+        let mut f = fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("open");
         f.write_all(br#"{"time":"2026-11-25T10:40:00Z","entry":"tls/x5"#)
             .expect("torn write");
         drop(f);

@@ -207,3 +207,25 @@ fn versions_come_from_the_project_folder_and_the_config_file() {
         stderr(&out)
     );
 }
+
+/// A linked folder inside the entries folder would carry a new entry out of it.
+#[cfg(unix)]
+#[test]
+fn new_refuses_to_write_through_a_linked_folder() {
+    let h = home();
+    let dir = h.path().join("entries");
+    let outside = h.path().join("outside");
+    std::fs::create_dir_all(&dir).expect("entries");
+    std::fs::create_dir_all(&outside).expect("outside");
+    std::os::unix::fs::symlink(&outside, dir.join("postgres")).expect("plant");
+    let out = errdex(h.path())
+        .args(["new", "--no-edit", "--domain", "postgres", "--from-query"])
+        .arg("FATAL:  sorry, too many clients already")
+        .arg("--dir")
+        .arg(&dir)
+        .output()
+        .expect("runs");
+    assert_ne!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("symbolic link"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&outside).expect("list").count(), 0);
+}

@@ -292,3 +292,59 @@ fn an_unreadable_file_is_an_error_that_names_it() {
         "{err}"
     );
 }
+
+/// The audit's attack: the team's outcomes file committed as a link to a shell start-up file.
+#[cfg(unix)]
+#[test]
+fn a_linked_outcomes_file_is_never_appended_to_or_read() {
+    let h = home();
+    let victim = h.path().join(".bashrc");
+    std::fs::write(&victim, "# my shell\n").expect("victim");
+    let link = h.path().join("team/outcomes.jsonl");
+    std::fs::create_dir_all(link.parent().expect("parent")).expect("team");
+    std::os::unix::fs::symlink(&victim, &link).expect("plant");
+    let mut r = record(RESET, "Let it cool $(touch ~/PWNED)", true, 0);
+    r.query = "x".into();
+    let e = outcomes::append(&link, &r).expect_err("a link is refused");
+    assert!(e.to_string().contains("symbolic link"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(&victim).expect("victim"),
+        "# my shell\n"
+    );
+    let out = errdex(h.path())
+        .arg("outcomes")
+        .env("ERRDEX_OUTCOMES", &link)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains(&link.display().to_string()), "{err}");
+    assert!(err.contains("symbolic link"), "{err}");
+}
+
+/// A FIFO or a device never hangs `errdex outcomes` nor makes it read without end.
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_as_the_outcomes_file_is_refused_at_once() {
+    let h = home();
+    let fifo = h.path().join("outcomes.fifo");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    for path in [fifo.as_path(), Path::new("/dev/zero")] {
+        let out = errdex(h.path())
+            .arg("outcomes")
+            .env("ERRDEX_OUTCOMES", path)
+            .timeout(Duration::from_secs(20))
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{}", path.display());
+        assert!(
+            stderr(&out).contains("not a regular file"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
