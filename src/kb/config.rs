@@ -31,7 +31,9 @@ const FIELDS: [&str; 2] = ["versions", "record_host"];
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Package → version as written (`go: 1.22.3`, `node: "20.11.1"`); overrides what the
-    /// project's files say and is overridden by `--have`.
+    /// project's files say and is overridden by `--have`. `versions:` with nothing under
+    /// it is no versions.
+    #[serde(deserialize_with = "null_as_empty")]
     pub versions: BTreeMap<String, String>,
     /// Whether errdex may store this machine's host name with what it records; off unless
     /// set.
@@ -40,6 +42,15 @@ pub struct Config {
     /// [`parse`], empty for a config built in code.
     #[serde(skip)]
     pub positions: BTreeMap<String, (usize, usize)>,
+}
+
+/// A value written as null (`versions:` and nothing more) reads as the empty value.
+fn null_as_empty<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
 }
 
 /// Which config file to read.
@@ -209,7 +220,11 @@ fn hint_for(message: &str, unknown: Option<&str>) -> String {
             None => format!("the config file knows only {}", FIELDS.join(" and ")),
         };
     }
-    if message.starts_with("invalid type") {
+    if message.starts_with("the document is refused") {
+        return "a config file is a few lines of `versions:` and `record_host:`; replace this one"
+            .to_string();
+    }
+    if message.starts_with("invalid type") || message.starts_with("expected ") {
         return "`versions:` is a mapping of package to version (`go: 1.22.3`); \
                 `record_host:` is true or false"
             .to_string();

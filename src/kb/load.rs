@@ -398,7 +398,15 @@ fn hint_for(message: &str) -> Option<String> {
     }
     let words = backticked(message);
     if message.starts_with("unknown field") || message.starts_with("unknown variant") {
-        let (bad, known) = words.split_first()?;
+        let (bad, mut known) = words.split_first()?;
+        // The parser lists the known names unquoted: `… `rot_cause`, expected one of id, title`.
+        let listed: Vec<&str> = message
+            .split_once("expected one of ")
+            .map(|(_, rest)| rest.split(", ").map(str::trim).collect())
+            .unwrap_or_default();
+        if known.is_empty() {
+            known = &listed;
+        }
         let nearest = known
             .iter()
             .map(|k| (strsim::damerau_levenshtein(bad, k), *k))
@@ -415,10 +423,10 @@ fn hint_for(message: &str) -> Option<String> {
             words.first()?
         ));
     }
-    if message.starts_with("invalid type") {
+    if message.starts_with("invalid type") || message.starts_with("expected ") {
         return Some("check the value's shape: quote text, use `- item` for lists".to_string());
     }
-    if message.contains("recursion limit") || message.contains("repetition limit") {
+    if message.starts_with("the document is refused") {
         return Some("the document nests or repeats too deeply; flatten it".to_string());
     }
     Some("check indentation and quoting here; quote text that contains `: ` or starts with `*`, `&`, `!`, `%`, `@` or a backtick".to_string())

@@ -306,14 +306,9 @@ fn snippets_parse_in_their_language() {
                     Some(check_with("python3", &["-m", "py_compile"], "py", &s.code))
                 }
                 "yaml" => Some(
-                    serde_yaml::from_str::<serde_yaml::Value>(&s.code)
+                    // One document or several separated by `---`.
+                    serde_saphyr::from_str_multiple::<serde::de::IgnoredAny, Vec<_>>(&s.code)
                         .map(|_| ())
-                        .or_else(|_| {
-                            // Several documents separated by `---`.
-                            s.code.split("\n---").try_for_each(|d| {
-                                serde_yaml::from_str::<serde_yaml::Value>(d).map(|_| ())
-                            })
-                        })
                         .map_err(|e| e.to_string()),
                 ),
                 "json" => Some(

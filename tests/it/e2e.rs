@@ -103,7 +103,7 @@ fn type_a_query_see_the_panes_and_copy_the_snippet() {
     t.cmd(&["send-keys", "C-y"]);
     t.wait_for("the copy toast", |s| s.contains("via tmux + OSC 52"));
     let buffer = String::from_utf8_lossy(&t.cmd(&["show-buffer"]).stdout).into_owned();
-    let entry: errdex::kb::Entry = serde_yaml::from_str(include_str!(
+    let entry = errdex::kb::yaml::parse_entry(include_str!(
         "../../entries/grpc/grpc-connection-reset-by-peer.yaml"
     ))
     .expect("the seed parses");

@@ -45,26 +45,38 @@ fn hostile_entries(dir: &Path) {
         "many.yaml",
         format!("{}workarounds:\n{many}", base("many")).as_bytes(),
     );
+    // Nesting where the type would accept it (a mapping of mappings has no typed field to
+    // fail first, so it is reported for its depth), and 100,000 levels in a flow sequence.
     write(
         "deep.yaml",
         format!(
             "{}tags: {}{}\n",
             base("deep"),
-            "[".repeat(10_000),
-            "]".repeat(10_000)
+            "[".repeat(100_000),
+            "]".repeat(100_000)
         )
         .as_bytes(),
     );
-    let mut laughs = String::from(
-        "id: h/laughs\ntitle: t\ndomain: h\ncategory: c\nverification: authored\nroot_cause: r\naliases: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    write(
+        "deep-map.yaml",
+        format!(
+            "{}x: {}1{}\n",
+            base("deep-map"),
+            "{a: ".repeat(50_000),
+            "}".repeat(50_000)
+        )
+        .as_bytes(),
     );
-    for (i, name) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().enumerate() {
-        let prev = ["a", "b", "c", "d", "e", "f", "g", "h"][i];
+    // Ten levels of ten aliases each: 10^10 values once expanded.
+    let mut laughs = base("laughs");
+    laughs.push_str("x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
         laughs.push_str(&format!(
-            "x{name}: &{name} [{}]\n",
-            vec![format!("*{prev}"); 9].join(",")
+            "x{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 10].join(", ")
         ));
     }
+    laughs.push_str("aliases: *a9\n");
     write("laughs.yaml", laughs.as_bytes());
     write(
         "long-line.yaml",
@@ -129,10 +141,17 @@ fn hostile_entry_files_are_reported_and_skipped_on_every_surface() {
         );
     }
     assert!(!report.contains('\x1b'), "lint output is escaped");
-    assert!(
-        report.contains("deep.yaml") && report.contains("laughs.yaml"),
-        "{report}"
-    );
+    // Each bomb is refused for being one, not for a wrong type or an unknown field.
+    for (file, what) in [
+        ("deep.yaml:", "nest deeper than 64"),
+        ("deep-map.yaml:", "nest deeper than 64"),
+        ("laughs.yaml:", "the document is refused"),
+    ] {
+        assert!(
+            report.lines().any(|l| l.contains(file) && l.contains(what)),
+            "{file}: {what}\n{report}"
+        );
+    }
 
     let show = errdex(h.path())
         .args(["--no-bundled", "--entries"])
@@ -229,4 +248,26 @@ fn hostile_logs_are_scanned() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
+}
+
+/// 200,000 `[` in the config file stalled every command for more than 30 s; now the file is
+/// refused for its depth and the command answers with the defaults.
+#[test]
+fn a_nesting_bomb_in_the_config_file_is_refused_and_the_command_answers() {
+    let h = home();
+    let config = h.path().join("config.yaml");
+    fs::write(&config, format!("versions: {}\n", "[".repeat(200_000))).expect("write");
+    let out = errdex(h.path())
+        .env("ERRDEX_CONFIG", &config)
+        .args(["search", "FATAL:  sorry, too many clients already"])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("postgres/too-many-clients"));
+    let err = stderr(&out);
+    assert!(
+        err.contains("config.yaml:1:") && err.contains("nest deeper than 64"),
+        "{err}"
+    );
 }
