@@ -200,10 +200,22 @@ fn paths_prints_the_data_folder() {
 #[test]
 fn a_closed_pipe_is_not_an_error() {
     let h = home();
+    let args = ["search", "--json", "--explain", "--limit", "100000", "e"];
+    // The output must be larger than any pipe buffer (64 KiB on Linux, up to 1 MiB when
+    // raised), or errdex finishes writing before the reader goes away and nothing is tested.
+    let whole = errdex(h.path()).args(args).output().expect("runs");
+    assert!(
+        whole.stdout.len() > 128 * 1024,
+        "only {} bytes: too little to fill the pipe",
+        whole.stdout.len()
+    );
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("errdex"))
         .env("HOME", h.path())
         .env("XDG_DATA_HOME", h.path().join("data"))
-        .args(["search", "--json", "--limit", "100000", "error"])
+        .env("XDG_CONFIG_HOME", h.path().join("config"))
+        .env_remove("ERRDEX_PATH")
+        .env_remove("ERRDEX_OUTCOMES")
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

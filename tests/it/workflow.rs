@@ -123,15 +123,23 @@ fn a_new_query_or_another_selection_leaves_followed_entries() {
     assert!(matches!(fx.as_slice(), [Effect::Search { .. }]));
     assert!(s.shown.is_none() && s.history.is_empty());
 
-    let mut s = state(entries(), "connection reset", (120, 40));
-    let first = shown_id(&s);
+    // Follow a related entry for real, then pick another hit in the list: the followed
+    // entry and its history are left behind and the list's pick is shown.
+    let mut s = state(entries(), "UNAVAILABLE grpc connection reset", (120, 40));
+    assert_eq!(shown_id(&s), SEED);
     update(&mut s, Action::FocusPane(Pane::Related));
-    if s.selected_entry().is_some_and(|e| !e.related.is_empty()) {
-        update(&mut s, Action::FollowRelated);
-    }
+    update(&mut s, Action::FollowRelated);
+    assert_eq!(shown_id(&s), TCP, "the related entry was followed");
+    assert_eq!(s.history.len(), 1);
     update(&mut s, Action::SelectNext);
     assert!(s.shown.is_none() && s.history.is_empty());
-    assert_ne!(shown_id(&s), first);
+    assert_eq!(s.results.selected, 1);
+    let second = &s.entries[s.results.hits[1].doc].id;
+    assert_eq!(
+        &shown_id(&s),
+        second,
+        "the list's second hit is what is shown"
+    );
 }
 
 #[test]
