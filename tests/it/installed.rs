@@ -348,3 +348,167 @@ fn corpus_package_names_are_already_normal() {
         assert_eq!(&normalise_package(name), name, "entry package `{name}`");
     }
 }
+
+/// A file of tiny distinct records just under the byte limit: what a hostile teammate can
+/// commit as a project file. `record(i)` writes one record.
+#[cfg(target_os = "linux")]
+fn hostile_file(head: &str, record: impl Fn(usize) -> String, tail: &str) -> String {
+    let limit = errdex::kb::installed::MAX_PROJECT_FILE_BYTES as usize - 4096;
+    let mut text = String::with_capacity(limit + 4096);
+    text.push_str(head);
+    let mut i = 0;
+    while text.len() + tail.len() < limit {
+        text.push_str(&record(i));
+        i += 1;
+    }
+    text.push_str(tail);
+    text
+}
+
+/// Run `errdex search --json x` in `dir` and return (exit status, stderr, peak RSS in MiB)
+/// of that process alone.
+///
+/// Linux carries the spawning process's memory high-water mark into the child's `ru_maxrss`
+/// at exec, and this test process is large (it holds the hostile files, and other tests run
+/// in it). So the search is spawned from a fresh, small copy of this test binary running
+/// [`peak_rss_probe`], which reports what `wait4` says about its own child.
+#[cfg(target_os = "linux")]
+fn search_in(dir: &Path, home: &Path) -> (i32, String, u64) {
+    let exe = std::env::current_exe().expect("path of the test binary");
+    let out = std::process::Command::new(exe)
+        .args([
+            "--exact",
+            "it::installed::peak_rss_probe",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("ERRDEX_PROBE_DIR", dir)
+        .env("ERRDEX_PROBE_HOME", home)
+        .output()
+        .expect("run the probe");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("errdex-probe: "))
+        .unwrap_or_else(|| panic!("the probe printed no result: {stdout}"));
+    let mut fields = line.split(' ');
+    let code = fields
+        .next()
+        .and_then(|f| f.parse().ok())
+        .expect("exit code");
+    let peak = fields.next().and_then(|f| f.parse().ok()).expect("peak");
+    (
+        code,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        peak,
+    )
+}
+
+/// Not a test on its own: [`search_in`] runs it in a fresh process. It runs one search in
+/// `ERRDEX_PROBE_DIR`, copies the search's stderr to its own and prints the exit code and
+/// the peak RSS in MiB of that child alone (`wait4`).
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "run by hostile_project_files_cost_bounded_memory in a fresh process"]
+#[expect(
+    clippy::zombie_processes,
+    reason = "reaped by wait4, which also returns its rusage"
+)]
+fn peak_rss_probe() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let (Some(dir), Some(home)) = (
+        std::env::var_os("ERRDEX_PROBE_DIR"),
+        std::env::var_os("ERRDEX_PROBE_HOME"),
+    ) else {
+        panic!("peak_rss_probe needs ERRDEX_PROBE_DIR and ERRDEX_PROBE_HOME");
+    };
+    let home = Path::new(&home);
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("errdex"))
+        .args(["search", "--json", "x"])
+        .current_dir(dir)
+        .env_remove("ERRDEX_PATH")
+        .env_remove("ERRDEX_OUTCOMES")
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn errdex");
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("piped stderr")
+        .read_to_string(&mut stderr)
+        .expect("read stderr");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: the pid is our own child, not yet waited for; both pointers are valid.
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    eprint!("{stderr}");
+    println!("\nerrdex-probe: {code} {}", usage.ru_maxrss / 1024);
+}
+
+/// Project detection runs before every search and before the explorer's first frame, on
+/// files a teammate may have committed. However the records are shaped, a file within the
+/// byte limit costs bounded memory and ends in a diagnostic that names the file.
+#[cfg(target_os = "linux")]
+#[test]
+fn hostile_project_files_cost_bounded_memory() {
+    let go_mod = hostile_file(
+        "module m\n\ngo 1.22\n\nrequire (\n",
+        |i| format!("\tm{i} v1.{i}.0\n"),
+        ")\n",
+    );
+    let cargo = hostile_file(
+        "version = 4\n",
+        |i| format!("[[package]]\nname=\"c{i}\"\nversion=\"1.{i}.0\"\n"),
+        "",
+    );
+    let npm = hostile_file(
+        "{\"lockfileVersion\":3,\"packages\":{\"\":{}",
+        |i| format!(",\"node_modules/n{i}\":{{\"version\":\"1.{i}.0\"}}"),
+        "}}",
+    );
+    let poetry_array = hostile_file("x = [", |_| "1,".to_string(), "1]\n");
+    let pins = hostile_file("", |i| format!("p{i}==1.{i}\n"), "");
+    let bad_pins = hostile_file("", |i| format!("p{i}==x\n"), "");
+    let cases = [
+        ("go.mod", go_mod),
+        ("Cargo.lock", cargo),
+        ("package-lock.json", npm),
+        ("poetry.lock", poetry_array),
+        ("requirements.txt", pins),
+        ("requirements.txt", bad_pins),
+    ];
+    let home = tempfile::tempdir().expect("temporary folder");
+    let mut failures = Vec::new();
+    for (name, text) in cases {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        std::fs::write(dir.path().join(name), &text).expect("write the hostile file");
+        drop(text);
+        let (code, stderr, peak) = search_in(dir.path(), home.path());
+        let named = stderr.lines().any(|l| l.contains(name));
+        // A diagnostic is its message line plus indented hints.
+        let diagnostics = stderr.lines().filter(|l| !l.starts_with(' ')).count();
+        if code != 0 || peak >= 160 || !named || diagnostics > 25 {
+            failures.push(format!(
+                "{name}: exit {code}, peak {peak} MiB, {diagnostics} diagnostics, first: {:?}",
+                stderr.lines().next()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}

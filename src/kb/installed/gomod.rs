@@ -3,7 +3,9 @@
 use std::collections::HashSet;
 
 use super::names::{normalise_package, plain_name};
-use super::{FileCtx, Installed, printable, read_version};
+use super::{
+    FileCtx, Installed, MAX_PACKAGES, Problems, printable, read_version, too_many_packages,
+};
 use crate::kb::diag::{Diagnostic, Severity};
 
 /// A word of a go.mod line with its 1-based column.
@@ -51,7 +53,7 @@ fn go_tokens(line: &str) -> Vec<Token<'_>> {
 pub(super) fn go_mod(text: &str, file: &FileCtx) -> (Vec<Installed>, Vec<Diagnostic>) {
     const HINT: &str = "see https://go.dev/ref/mod#go-mod-file; `go mod tidy` rewrites the file";
     let mut out: Vec<Installed> = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems = Problems::new(file);
     let mut go_line: Option<Installed> = None;
     let mut toolchain: Option<Installed> = None;
     let mut block: Option<(String, usize, usize)> = None;
@@ -138,6 +140,11 @@ pub(super) fn go_mod(text: &str, file: &FileCtx) -> (Vec<Installed>, Vec<Diagnos
         match read_version(version.text) {
             Some(v) if plain_name(path.text) => {
                 let package = normalise_package(path.text);
+                if out.len() >= MAX_PACKAGES && !seen.contains(&package) {
+                    problems.push(too_many_packages(file, n));
+                    block = None;
+                    break;
+                }
                 if seen.insert(package.clone()) {
                     out.push(file.installed(package, v, version.text));
                 }
@@ -171,7 +178,7 @@ pub(super) fn go_mod(text: &str, file: &FileCtx) -> (Vec<Installed>, Vec<Diagnos
     if let Some(go) = toolchain.or(go_line) {
         out.insert(0, go);
     }
-    (out, problems)
+    (out, problems.finish())
 }
 
 #[cfg(test)]

@@ -28,6 +28,24 @@ use super::version::parse_version;
 /// Project files larger than this are skipped with a diagnostic (bytes).
 pub const MAX_PROJECT_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
+/// Packages read from one project file; a file naming more is read only that far, with a
+/// warning. Large real lock files name a few thousand; the bound keeps a hostile file of
+/// tiny records from costing memory in proportion to its size.
+pub const MAX_PACKAGES: usize = 50_000;
+
+/// Problems reported per project file; the rest are counted in one last diagnostic.
+pub const MAX_PROBLEMS: usize = 20;
+
+/// Lines plus commas a TOML lock file may have before it is skipped unread. The TOML parser
+/// holds the whole document, so its memory grows with the number of items, not only bytes;
+/// errdex's own Cargo.lock (277 packages) has about 3,100 and a 78-package poetry.lock
+/// about 4,200.
+pub const MAX_TOML_RECORDS: usize = 200_000;
+
+/// What to do about a file errdex reads only in part.
+const TOO_BIG_HINT: &str =
+    "name the versions that matter with --have PKG=VERSION or in the config file";
+
 /// The files [`detect`] reads, in the order that decides which wins when two name the same
 /// package.
 pub const PROJECT_FILES: [&str; 5] = [
@@ -462,7 +480,7 @@ fn read_project_file(path: &Path, label: &str) -> FileRead {
                 "file is {} bytes, more than the {MAX_PROJECT_FILE_BYTES} byte limit; skipped",
                 meta.len()
             ),
-            "name the versions that matter with --have PKG=VERSION or in the config file",
+            TOO_BIG_HINT,
         );
     }
     let bytes = match super::fsutil::read_regular(
@@ -478,7 +496,7 @@ fn read_project_file(path: &Path, label: &str) -> FileRead {
             1,
             1,
             format!("file grew past the {MAX_PROJECT_FILE_BYTES} byte limit while read; skipped"),
-            "name the versions that matter with --have PKG=VERSION or in the config file",
+            TOO_BIG_HINT,
         );
     }
     match String::from_utf8(bytes) {
@@ -546,6 +564,56 @@ fn lock_problem(
         let hint = format!("the file is written by a tool; regenerate it with {regenerate}");
         ((line, column), hint)
     }
+}
+
+/// The problems of one file, at most [`MAX_PROBLEMS`] of them; past that they are only
+/// counted, and [`Problems::finish`] adds one line saying how many more there were.
+struct Problems<'a> {
+    file: &'a FileCtx,
+    list: Vec<Diagnostic>,
+    more: usize,
+}
+
+impl<'a> Problems<'a> {
+    fn new(file: &'a FileCtx) -> Problems<'a> {
+        Problems {
+            file,
+            list: Vec::new(),
+            more: 0,
+        }
+    }
+
+    fn push(&mut self, problem: Diagnostic) {
+        if self.list.len() < MAX_PROBLEMS {
+            self.list.push(problem);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn finish(mut self) -> Vec<Diagnostic> {
+        if self.more > 0 {
+            let (line, column) = self.list.last().map_or((1, 1), |d| (d.line, d.column));
+            self.list.push(self.file.diag(
+                (line, column),
+                Severity::Warning,
+                format!("{} more problem(s) in this file not shown", self.more),
+                "fix the ones shown and run again to see the rest",
+            ));
+        }
+        self.list
+    }
+}
+
+/// The warning for a file that names more than [`MAX_PACKAGES`] packages, at the line where
+/// reading stopped.
+fn too_many_packages(file: &FileCtx, line: usize) -> Diagnostic {
+    file.diag(
+        (line, 1),
+        Severity::Warning,
+        format!("more than {MAX_PACKAGES} packages; only the first {MAX_PACKAGES} are used"),
+        TOO_BIG_HINT,
+    )
 }
 
 /// One warning for the packages a lock file named in a way errdex does not keep.

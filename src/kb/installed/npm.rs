@@ -2,18 +2,66 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use std::fmt;
+use std::marker::PhantomData;
+
 use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::names::{Ecosystem, lock_package, plain_name};
-use super::{FileCtx, Installed, lock_problem, read_version, skipped_note};
+use super::{
+    FileCtx, Installed, MAX_PACKAGES, lock_problem, read_version, skipped_note, too_many_packages,
+};
 use crate::kb::diag::{Diagnostic, Severity};
 
 #[derive(Deserialize)]
 struct NpmLock {
     #[serde(default)]
-    packages: BTreeMap<String, NpmPackage>,
+    packages: Capped<NpmPackage>,
     #[serde(default)]
-    dependencies: BTreeMap<String, NpmDependency>,
+    dependencies: Capped<NpmDependency>,
+}
+
+/// A JSON object read into a map of at most [`MAX_PACKAGES`] entries; the values of the rest
+/// are parsed and dropped (only counted), so memory stays bounded however many there are.
+struct Capped<V> {
+    map: BTreeMap<String, V>,
+    dropped: usize,
+}
+
+impl<V> Default for Capped<V> {
+    fn default() -> Self {
+        Capped {
+            map: BTreeMap::new(),
+            dropped: 0,
+        }
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Capped<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Visit<V> {
+            type Value = Capped<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of packages")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Capped<V>, A::Error> {
+                let mut capped = Capped::default();
+                while let Some(key) = access.next_key::<String>()? {
+                    if capped.map.len() < MAX_PACKAGES {
+                        let value = access.next_value::<V>()?;
+                        capped.map.insert(key, value);
+                    } else {
+                        access.next_value::<IgnoredAny>()?;
+                        capped.dropped += 1;
+                    }
+                }
+                Ok(capped)
+            }
+        }
+        deserializer.deserialize_map(Visit(PhantomData))
+    }
 }
 
 #[derive(Deserialize)]
@@ -48,11 +96,11 @@ pub(super) fn package_lock(text: &str, file: &FileCtx) -> (Vec<Installed>, Vec<D
         }
     };
     let mut candidates: Vec<(String, String)> = Vec::new();
-    if !lock.packages.is_empty() {
+    if !lock.packages.map.is_empty() {
         // lockfileVersion 2 and 3: `node_modules/<name>` keys; nested copies
         // (`node_modules/a/node_modules/b`) count only for a name with no top-level copy.
         let mut nested = Vec::new();
-        for (key, package) in &lock.packages {
+        for (key, package) in &lock.packages.map {
             let Some(at) = key.rfind("node_modules/") else {
                 continue;
             };
@@ -72,7 +120,7 @@ pub(super) fn package_lock(text: &str, file: &FileCtx) -> (Vec<Installed>, Vec<D
         candidates.extend(nested);
     } else {
         // lockfileVersion 1: top-level `dependencies`; `npm:real@1.2.3` for aliases.
-        for (name, dep) in &lock.dependencies {
+        for (name, dep) in &lock.dependencies.map {
             let Some(version) = &dep.version else {
                 continue;
             };
@@ -104,5 +152,9 @@ pub(super) fn package_lock(text: &str, file: &FileCtx) -> (Vec<Installed>, Vec<D
             out.push(file.installed(package, v, &version));
         }
     }
-    (out, skipped_note(file, skipped))
+    let mut problems = skipped_note(file, skipped);
+    if lock.packages.dropped > 0 || lock.dependencies.dropped > 0 {
+        problems.push(too_many_packages(file, 1));
+    }
+    (out, problems)
 }

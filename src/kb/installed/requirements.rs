@@ -3,7 +3,12 @@
 use std::collections::HashSet;
 
 use super::names::{Ecosystem, lock_package};
-use super::{FileCtx, Installed, MAX_NAME, printable, read_version};
+use semver::Version;
+
+use super::{
+    FileCtx, Installed, MAX_NAME, MAX_PACKAGES, Problems, printable, read_version,
+    too_many_packages,
+};
 use crate::kb::diag::{Diagnostic, Severity};
 
 /// Whether `name` is a PEP 508 distribution name.
@@ -18,76 +23,96 @@ fn pep508_name(name: &str) -> bool {
 
 pub(super) fn requirements(text: &str, file: &FileCtx) -> (Vec<Installed>, Vec<Diagnostic>) {
     let mut out = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems = Problems::new(file);
     let mut seen = HashSet::new();
-    // Join `\`-continued lines, remembering where each logical line starts.
-    let mut logical: Vec<(usize, String)> = Vec::new();
-    let mut pending: Option<(usize, String)> = None;
-    for (i, raw) in text.lines().enumerate() {
-        let (start, mut joined) = pending.take().unwrap_or((i + 1, String::new()));
-        match raw.strip_suffix('\\') {
-            Some(head) => {
-                joined.push_str(head);
-                joined.push(' ');
-                pending = Some((start, joined));
+    // Join `\`-continued lines into one buffer, remembering where the logical line starts;
+    // lines are handled one at a time, so memory does not grow with the file.
+    let mut joined = String::new();
+    let mut start = 1;
+    let mut lines = text.lines().enumerate().peekable();
+    while let Some((i, raw)) = lines.next() {
+        if joined.is_empty() {
+            start = i + 1;
+        }
+        if let Some(head) = raw.strip_suffix('\\') {
+            joined.push_str(head);
+            joined.push(' ');
+            if lines.peek().is_some() {
+                continue;
             }
-            None => {
-                joined.push_str(raw);
-                logical.push((start, joined));
-            }
+        } else {
+            joined.push_str(raw);
         }
-    }
-    logical.extend(pending);
-    for (n, line) in logical {
-        // A comment starts at `#` at the start or after whitespace.
-        let mut code = line.as_str();
-        if let Some(i) = code
-            .char_indices()
-            .find(|&(i, c)| c == '#' && (i == 0 || code[..i].ends_with(char::is_whitespace)))
-            .map(|(i, _)| i)
-        {
-            code = &code[..i];
-        }
-        let code_trimmed = code.trim_start();
-        if code_trimmed.is_empty() || code_trimmed.starts_with('-') {
-            continue; // blank, or an option line (-r, -c, -e, --index-url, …): not followed
-        }
-        // Environment markers, then per-requirement options (`--hash=…`).
-        let code = code.split(';').next().unwrap_or("");
-        let code = match code.find(" --").or_else(|| code.find("\t--")) {
-            Some(i) => &code[..i],
-            None => code,
-        };
-        let Some(eq) = code.find("==") else { continue };
-        let name_part = &code[..eq];
-        let version_part = code[eq + 2..].strip_prefix('=').unwrap_or(&code[eq + 2..]);
-        let name = match name_part.find('[') {
-            Some(i) => &name_part[..i],
-            None => name_part,
-        }
-        .trim();
-        let version = version_part.trim();
-        if !pep508_name(name) || version.contains([',', '*', ' ', '<', '>', '!', '~']) {
-            continue; // not an exact pin of one version
-        }
-        let Some(v) = read_version(version) else {
-            let column = line[..eq + 2].chars().count()
-                + 1
-                + (version_part.len() - version_part.trim_start().len());
-            problems.push(file.diag(
-                (n, column),
-                Severity::Warning,
-                format!("cannot read `{}` as a version", printable(version)),
-                "pins look like `requests==2.31.0`",
-            ));
+        let pin = pin(&joined, start, file, &mut problems);
+        joined.clear();
+        let Some((package, v, version)) = pin else {
             continue;
         };
-        let package = lock_package(Ecosystem::PyPI, name);
-        if seen.insert(package.clone()) {
-            out.push(file.installed(package, v, version));
+        if seen.contains(&package) {
+            continue;
         }
+        if out.len() >= MAX_PACKAGES {
+            problems.push(too_many_packages(file, start));
+            break;
+        }
+        seen.insert(package.clone());
+        out.push(file.installed(package, v, &version));
     }
-    (out, problems)
+    (out, problems.finish())
+}
+
+/// The exact pin on logical line `n` (`name==version`), if it is one: the package name as
+/// errdex keeps it, the version, and the version as written.
+fn pin(
+    line: &str,
+    n: usize,
+    file: &FileCtx,
+    problems: &mut Problems<'_>,
+) -> Option<(String, Version, String)> {
+    // A comment starts at `#` at the start or after whitespace.
+    let mut code = line;
+    if let Some(i) = code
+        .char_indices()
+        .find(|&(i, c)| c == '#' && (i == 0 || code[..i].ends_with(char::is_whitespace)))
+        .map(|(i, _)| i)
+    {
+        code = &code[..i];
+    }
+    let code_trimmed = code.trim_start();
+    if code_trimmed.is_empty() || code_trimmed.starts_with('-') {
+        return None; // blank, or an option line (-r, -c, -e, --index-url, …): not followed
+    }
+    // Environment markers, then per-requirement options (`--hash=…`).
+    let code = code.split(';').next().unwrap_or("");
+    let code = match code.find(" --").or_else(|| code.find("\t--")) {
+        Some(i) => &code[..i],
+        None => code,
+    };
+    let eq = code.find("==")?;
+    let name_part = &code[..eq];
+    let version_part = code[eq + 2..].strip_prefix('=').unwrap_or(&code[eq + 2..]);
+    let name = match name_part.find('[') {
+        Some(i) => &name_part[..i],
+        None => name_part,
+    }
+    .trim();
+    let version = version_part.trim();
+    if !pep508_name(name) || version.contains([',', '*', ' ', '<', '>', '!', '~']) {
+        return None; // not an exact pin of one version
+    }
+    let Some(v) = read_version(version) else {
+        let column = line[..eq + 2].chars().count()
+            + 1
+            + (version_part.len() - version_part.trim_start().len());
+        problems.push(file.diag(
+            (n, column),
+            Severity::Warning,
+            format!("cannot read `{}` as a version", printable(version)),
+            "pins look like `requests==2.31.0`",
+        ));
+        return None;
+    };
+    Some((lock_package(Ecosystem::PyPI, name), v, version.to_string()))
 }
 
 #[cfg(test)]

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::names::{Ecosystem, lock_package, plain_name};
-use super::{FileCtx, Installed, line_column, lock_problem, read_version, skipped_note};
+use super::{
+    FileCtx, Installed, MAX_PACKAGES, MAX_TOML_RECORDS, TOO_BIG_HINT, line_column, lock_problem,
+    read_version, skipped_note, too_many_packages,
+};
 use crate::kb::diag::{Diagnostic, Severity};
 
 #[derive(Deserialize)]
@@ -29,6 +32,23 @@ pub(super) fn toml_lock(
         Ecosystem::Crates => "`cargo generate-lockfile`",
         _ => "`poetry lock`",
     };
+    // The TOML parser holds the whole document: refuse one with too many items before it
+    // starts, since its memory follows the item count, not the bytes.
+    let records = text.bytes().filter(|&b| b == b'\n' || b == b',').count();
+    if records > MAX_TOML_RECORDS {
+        return (
+            Vec::new(),
+            vec![file.diag(
+                (1, 1),
+                Severity::Error,
+                format!(
+                    "{records} lines and list items, more than the {MAX_TOML_RECORDS} errdex \
+                     reads in a lock file; skipped"
+                ),
+                TOO_BIG_HINT,
+            )],
+        );
+    }
     let lock: TomlLock = match toml::from_str(text) {
         Ok(l) => l,
         Err(e) => {
@@ -46,7 +66,7 @@ pub(super) fn toml_lock(
     let mut out: Vec<Installed> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     let mut skipped = 0usize;
-    for package in &lock.package {
+    for (i, package) in lock.package.iter().enumerate() {
         let (Some(version), true) = (read_version(&package.version), plain_name(&package.name))
         else {
             skipped += 1;
@@ -62,12 +82,26 @@ pub(super) fn toml_lock(
                 }
             }
             None => {
+                if out.len() >= MAX_PACKAGES {
+                    let mut problems = skipped_note(file, skipped);
+                    problems.push(too_many_packages(file, package_line(text, i)));
+                    return (out, problems);
+                }
                 index.insert(name.clone(), out.len());
                 out.push(file.installed(name, version, &package.version));
             }
         }
     }
     (out, skipped_note(file, skipped))
+}
+
+/// The line of the `i`-th (0-based) `[[package]]` header.
+fn package_line(text: &str, i: usize) -> usize {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("[[package]]"))
+        .nth(i)
+        .map_or(1, |(n, _)| n + 1)
 }
 
 #[cfg(test)]
