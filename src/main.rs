@@ -3,11 +3,10 @@
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
-use clap::Parser;
 use errdex::cli::{self, Cli, CliError};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cli::parse();
     let result = match &cli.command {
         Some(command) => cli::run(&cli, command),
         None => explore(&cli),

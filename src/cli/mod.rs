@@ -76,6 +76,10 @@ pub enum Command {
     /// Check entry files and report problems as file:line:column.
     Lint(lint::Args),
     /// Stream log files (or stdin) and report the known errors in them.
+    ///
+    /// Only exact findings are reported: a line counts when an entry's pattern or one of its
+    /// wordings (title, long aliases) matches it, the `exact` confidence of `search`; lines
+    /// that only share words with an entry are never reported.
     Scan(scan::Args),
     /// Convert Markdown exports or deadends.dev JSON canons into YAML entries.
     Import(import::Args),
@@ -158,4 +162,121 @@ pub fn read_stdin() -> Result<String, CliError> {
     let mut buf = Vec::new();
     io::Read::read_to_end(&mut io::stdin().lock(), &mut buf)?;
     Ok(String::from_utf8_lossy(&buf).into_owned())
+}
+
+/// Parse the command line. On top of clap: `search` takes text that starts with `-` as its
+/// query (pasted errors such as `-bash: foo: command not found`), but a word shaped like a
+/// long option (`--jsno`, no spaces or colon) that is not one is a usage error with clap's
+/// suggestion, unless it comes after `--`.
+pub fn parse() -> Cli {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = Cli::parse_from(&args);
+    if let Some(Command::Search(search)) = &cli.command
+        && let Some(cleaned) = mistyped_flag(&args, &search.query)
+    {
+        let mut cmd = Cli::command().mut_subcommand("search", |c| {
+            c.mut_arg("query", |a| a.allow_hyphen_values(false))
+        });
+        let err = match cmd.try_get_matches_from_mut(cleaned) {
+            Err(e) => e,
+            Ok(_) => cmd.error(
+                clap::error::ErrorKind::UnknownArgument,
+                "a query word looks like an option; put `--` before the query to search for it",
+            ),
+        };
+        err.exit();
+    }
+    cli
+}
+
+/// Whether `word` has the shape of a long option: `--name` or `--name=value`, with no
+/// spaces or colon (a pasted error has those).
+fn looks_like_option(word: &str) -> bool {
+    let Some(rest) = word.strip_prefix("--") else {
+        return false;
+    };
+    let name = rest.split_once('=').map_or(rest, |(n, _)| n);
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !word.contains([' ', ':'])
+}
+
+/// When a query word before `--` looks like an option, the arguments to re-parse strictly
+/// (other query words that start with `-` replaced, so that only the mistyped option is
+/// reported); None when the query is fine.
+fn mistyped_flag(args: &[std::ffi::OsString], query: &[String]) -> Option<Vec<std::ffi::OsString>> {
+    let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let is_query =
+        |a: &std::ffi::OsString| a.to_str().is_some_and(|s| query.iter().any(|q| q == s));
+    let bad = args[..end]
+        .iter()
+        .any(|a| is_query(a) && a.to_str().is_some_and(looks_like_option));
+    if !bad {
+        return None;
+    }
+    Some(
+        args.iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let text = a.to_str().unwrap_or_default();
+                if i < end && is_query(a) && text.starts_with('-') && !looks_like_option(text) {
+                    "query".into()
+                } else {
+                    a.clone()
+                }
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn option_shapes() {
+        for w in ["--jsno", "--limit=5", "--no-bundled", "--x_y"] {
+            assert!(looks_like_option(w), "{w}");
+        }
+        for w in [
+            "-bash: foo: command not found",
+            "--",
+            "-",
+            "-n",
+            "--- FAIL: TestX",
+            "--2026-01-01",
+            "--foo: bar",
+        ] {
+            assert!(!looks_like_option(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn only_words_before_the_double_dash_count() {
+        let args = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        let q = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(
+            mistyped_flag(
+                &args(&["errdex", "search", "--jsno", "x"]),
+                &q(&["--jsno", "x"])
+            )
+            .is_some()
+        );
+        assert!(
+            mistyped_flag(
+                &args(&["errdex", "search", "--", "--jsno"]),
+                &q(&["--jsno"])
+            )
+            .is_none()
+        );
+        assert!(
+            mistyped_flag(
+                &args(&["errdex", "search", "-bash: foo: command not found"]),
+                &q(&["-bash: foo: command not found"])
+            )
+            .is_none()
+        );
+    }
 }

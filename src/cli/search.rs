@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{Cli, CliError, FOUND, NOT_FOUND};
 use crate::kb::fit::{self, EntryFit};
-use crate::kb::search::{Hit, Index, Signals};
+use crate::kb::search::{Confidence, Hit, Index, Signals};
 use crate::text;
 
 /// Arguments of `errdex search`.
@@ -32,6 +32,8 @@ struct JsonHit<'a> {
     title: &'a str,
     domain: &'a str,
     category: &'a str,
+    /// `exact`, `likely` or `weak` (see the README).
+    confidence: Confidence,
     score: f64,
     /// `yours` / `not_yours` when the user's versions decide it (`--have`, config, project).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -71,8 +73,15 @@ pub fn run(cli: &Cli, args: &Args) -> Result<u8, CliError> {
         hits.truncate(args.limit);
         hits
     };
+    let matched = hits.iter().any(|h| h.confidence > Confidence::Weak);
+    if !hits.is_empty() && !matched {
+        eprintln!(
+            "errdex: no entry matches this error well; the closest are listed (add one with \
+             `errdex new --from-query`)"
+        );
+    }
     print_hits(&entries, &fits, &hits, &query, args.json, args.explain)?;
-    Ok(if hits.is_empty() { NOT_FOUND } else { FOUND })
+    Ok(if matched { FOUND } else { NOT_FOUND })
 }
 
 fn print_hits(
@@ -96,6 +105,7 @@ fn print_hits(
                     title: &e.title,
                     domain: &e.domain,
                     category: &e.category,
+                    confidence: h.confidence,
                     score: (h.score * 1000.0).round() / 1000.0,
                     version_fit: match fit {
                         Some(EntryFit::Yours { .. }) => Some("yours"),
@@ -146,8 +156,8 @@ fn print_hits(
             };
             writeln!(
                 out,
-                "{:>7.2}  {}  {}{mark}",
-                h.score,
+                "{:<6}  {}  {}{mark}",
+                h.confidence.as_str(),
                 e.id,
                 text::inline(&e.title)
             )?;
@@ -155,13 +165,25 @@ fn print_hits(
                 let s = &h.signals;
                 writeln!(
                     out,
-                    "         words {:.2} [{}]  pattern {}  contained {}  fuzzy {:.2}",
+                    "        score {:.2}  words {:.2} [{}]  coverage {:.2}  pattern {}  contained {}  \
+                     missing {}  fuzzy {:.2}",
+                    h.score,
                     s.words,
                     s.matched_words.join(" "),
-                    s.pattern.map_or("-".to_string(), |p| format!("#{}", p + 1)),
+                    s.coverage,
+                    s.pattern.map_or("-".to_string(), |p| format!(
+                        "#{} ({:.2})",
+                        p + 1,
+                        s.pattern_strength
+                    )),
                     s.contained
                         .as_deref()
                         .map_or("-".into(), |c| text::inline(c).into_owned()),
+                    if s.missing_tech.is_empty() {
+                        "-".to_string()
+                    } else {
+                        s.missing_tech.join(",")
+                    },
                     s.fuzzy
                 )?;
             }

@@ -330,6 +330,7 @@ mod tests {
         let hit = |doc, score| Hit {
             doc,
             score,
+            confidence: Default::default(),
             signals: Default::default(),
             title_matches: vec![],
         };

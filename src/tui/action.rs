@@ -110,6 +110,9 @@ pub enum Action {
     CopyMarkdown,
     /// Edit the shown entry's file in `$EDITOR`.
     Edit,
+    /// Write a new entry from the query (as `errdex new --from-query`) and open it in
+    /// `$EDITOR`, then reload.
+    NewFromQuery,
     /// The outcomes file has been read.
     TalliesLoaded {
         /// Recorded outcomes by entry and workaround.

@@ -161,6 +161,8 @@ pub struct App<'a, B: Backend> {
     pub mouse_capture: Option<bool>,
     /// The entry the real loop must open in the editor.
     pub edit_requested: Option<usize>,
+    /// The query the real loop must write a new entry from.
+    pub new_requested: Option<String>,
     /// Where `+`/`-` append outcomes (None: no data folder and no `ERRDEX_OUTCOMES`).
     pub outcomes_file: Option<PathBuf>,
     /// The host name written with each outcome, when the config asks for it.
@@ -187,6 +189,7 @@ impl<'a, B: Backend> App<'a, B> {
             suspend_requested: false,
             mouse_capture: None,
             edit_requested: None,
+            new_requested: None,
             outcomes_file: None,
             host: None,
         }
@@ -265,6 +268,7 @@ impl<'a, B: Backend> App<'a, B> {
                     });
                 }
                 Effect::Edit { doc } => self.edit_requested = Some(doc),
+                Effect::NewEntry { query } => self.new_requested = Some(query),
                 Effect::Copy { code, title } => {
                     let report = clipboard::copy(&code, &title, self.clipboard, &mut self.osc_out);
                     self.toast_until = Some(Instant::now() + TOAST);

@@ -18,6 +18,7 @@ pub fn map_key(key: KeyEvent, focus: Focus, overlay_open: bool) -> Option<Action
         KeyCode::Char('c') if ctrl => return Some(Action::Quit),
         KeyCode::Char('z') if ctrl => return Some(Action::Suspend),
         KeyCode::Char('y') if ctrl => return Some(Action::CopySnippet),
+        KeyCode::Char('o') if ctrl => return Some(Action::NewFromQuery),
         KeyCode::F(1) => return Some(Action::ToggleHelp),
         KeyCode::Esc => return Some(Action::Back),
         _ => {}

@@ -119,14 +119,46 @@ fn edit(
             return Ok(());
         }
     };
+    open_and_reload(app, &path, input, options)
+}
+
+/// `^O`: write a new entry scaffolded from the query into the user's folder (as `errdex new
+/// --from-query` does), open it in the editor, then check it and reload.
+fn new_entry(
+    app: &mut App<'_, ratatui::backend::CrosstermBackend<io::Stdout>>,
+    query: &str,
+    input: &InputControl,
+    options: &Options,
+) -> io::Result<()> {
+    let Some(dir) = options.entries_dir.as_deref() else {
+        app.state.toast = Some("no data folder known: cannot write a new entry".into());
+        return Ok(());
+    };
+    let (id, text) = author::scaffold("local", query);
+    let path = author::new_entry_path(dir, &id);
+    if let Err(e) = author::create_new(dir, &path, &text) {
+        app.state.toast = Some(format!("cannot write {}: {e}", path.display()));
+        return Ok(());
+    }
+    open_and_reload(app, &path, input, options)
+}
+
+/// Give the terminal to the editor on `path`, then check that file, load every source
+/// again and say what was found.
+fn open_and_reload(
+    app: &mut App<'_, ratatui::backend::CrosstermBackend<io::Stdout>>,
+    path: &std::path::Path,
+    input: &InputControl,
+    options: &Options,
+) -> io::Result<()> {
     input.pause();
     let ran = terminal::hand_over(&mut app.terminal, || {
-        author::open_in_editor(&author::editor(), &path)
+        author::open_in_editor(&author::editor(), path)
     });
     input.resume();
     let ran = ran?;
     let catalog = (options.reload)();
-    let (_, problems) = load::load_path(&path);
+    let (_, problems) = load::load_path(path);
     let skipped = catalog.skipped();
     let (entries, origins) = split(catalog);
     let index = Arc::new(Index::new(&entries));
@@ -191,6 +223,9 @@ fn event_loop(
         }
         if let Some(doc) = app.edit_requested.take() {
             edit(app, doc, input, options)?;
+        }
+        if let Some(query) = app.new_requested.take() {
+            new_entry(app, &query, input, options)?;
         }
         if app.suspend_requested {
             app.suspend_requested = false;

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::kb::fit::{self, EntryFit, Lookup};
-use crate::kb::search::Hit;
+use crate::kb::search::{Confidence, Hit, typed_words};
 use crate::kb::{Entry, Origin};
 
 /// The panes of an entry, in reading order.
@@ -336,6 +336,25 @@ impl State {
     }
 
     /// The position of the entry shown: a followed related entry, or the list's selection.
+    /// Whether hits show their confidence: for a pasted error, not while a few words are
+    /// typed (the labels would change on every key).
+    pub fn labels_shown(&self) -> bool {
+        let q = self.query.text.trim();
+        !q.is_empty() && !typed_words(q)
+    }
+
+    /// A pasted error that no entry matches better than weakly: the list says so above the
+    /// closest hits.
+    pub fn weak_only(&self) -> bool {
+        self.labels_shown()
+            && !self.results.hits.is_empty()
+            && self
+                .results
+                .hits
+                .iter()
+                .all(|h| h.confidence == Confidence::Weak)
+    }
+
     pub fn selected_doc(&self) -> Option<usize> {
         match self.shown {
             Some(doc) => Some(doc),

@@ -51,6 +51,12 @@ pub enum Effect {
         /// The entry's position in `State::entries`.
         doc: usize,
     },
+    /// Write a new entry scaffolded from this text, open it in `$EDITOR`, then reload;
+    /// answer with `Action::Reloaded`.
+    NewEntry {
+        /// The query it is written from.
+        query: String,
+    },
     /// Suspend to the shell.
     Suspend,
     /// Leave the explorer.
@@ -142,6 +148,15 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             Some(doc) => fx.push(Effect::Edit { doc }),
             None => s.toast = Some("no entry selected to edit".into()),
         },
+        Action::NewFromQuery => {
+            if s.query.text.trim().is_empty() {
+                s.toast = Some("type or paste the error first; ^O writes an entry from it".into());
+            } else {
+                fx.push(Effect::NewEntry {
+                    query: s.query.text.clone(),
+                });
+            }
+        }
         Action::Reloaded {
             entries,
             origins,

@@ -247,3 +247,37 @@ fn without_a_terminal_a_bare_errdex_says_so_and_a_query_searches() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("connection-reset-by-peer"));
 }
+
+/// A mistyped long option is a usage error with clap's suggestion; pasted text that starts
+/// with `-` is still a query, and `--` still ends the options.
+#[test]
+fn mistyped_options_are_usage_errors_and_pasted_dashes_are_queries() {
+    let home = tempfile::tempdir().expect("temporary folder");
+    let out = errdex(home.path())
+        .args(["search", "--jsno", "x"])
+        .output()
+        .expect("run errdex");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("'--jsno'") && stderr.contains("'--json'"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+
+    let out = errdex(home.path())
+        .args(["search", "--json", "-bash: kubectl: command not found"])
+        .output()
+        .expect("run errdex");
+    assert_eq!(out.status.code(), Some(0));
+    let hits: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(hits[0]["id"], "shell/command-not-found");
+
+    // After `--` the same word is text to search for, not an option.
+    let out = errdex(home.path())
+        .args(["search", "--json", "--", "--jsno"])
+        .output()
+        .expect("run errdex");
+    assert_ne!(out.status.code(), Some(2), "{out:?}");
+    serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).expect("JSON");
+}

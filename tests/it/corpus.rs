@@ -178,7 +178,8 @@ fn the_listed_messages_are_covered() {
     for m in &misses {
         eprintln!("  miss {m}");
     }
-    assert!(pct >= 90.0, "coverage {pct:.1}% is below the 90% floor");
+    // About 2 points below the 98.9% measured, so that losing a few topics fails.
+    assert!(pct >= 97.0, "coverage {pct:.1}% is below the 97% floor");
 }
 
 /// Sentences in prose: terminators followed by a space or the end, not counting the dots of

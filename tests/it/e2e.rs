@@ -373,3 +373,72 @@ fn m_puts_the_masked_markdown_in_tmux_and_plus_records_an_outcome() {
     assert!(log.records[0].worked);
     t.cmd(&["send-keys", "C-c"]);
 }
+
+/// A pasted error no entry covers: the list says so above the closest hits, the status
+/// line offers ^O, and ^O writes a new entry from the query and opens it in the editor.
+/// A few typed words get no banner.
+#[test]
+fn an_uncovered_error_says_so_and_ctrl_o_writes_an_entry_for_it() {
+    let h = home();
+    let editor = h.path().join("edit.sh");
+    std::fs::write(&editor, "#!/bin/sh\n[ -t 0 ] && echo tty > \"$1.ran\"\n").expect("script");
+    let bin = assert_cmd::cargo::cargo_bin("errdex");
+    // runc failing to hand its config to the container's init (from a public report,
+    // github.com/coder/code-server/issues/206); no entry covers it.
+    let query = "OCI runtime create failed: container_linux.go:348: starting container process \
+                 caused process_linux.go:297: copying bootstrap data to pipe caused write init-p: broken pipe: unknown";
+    let cmd = format!(
+        "env -u ERRDEX_PATH -u VISUAL HOME={h} XDG_DATA_HOME={h}/data EDITOR='sh {e}' \
+         TERM=xterm-256color sh -c 'cd \"$HOME\"; {b} \"$0\"; echo exit=$?; sleep 30' '{query}'",
+        h = h.path().display(),
+        e = editor.display(),
+        b = bin.display()
+    );
+    let Some(t) = Tmux::start(&cmd) else {
+        return;
+    };
+    let screen = t.wait_for("the banner", |s| {
+        s.contains("No entry matches this error — closest:")
+    });
+    assert!(
+        screen.contains("^O write an entry for this error"),
+        "{screen}"
+    );
+    t.cmd(&["send-keys", "C-o"]);
+    let screen = t.wait_for("the new entry checked and reloaded", |s| {
+        s.contains("checked and reloaded")
+    });
+    let dir = h.path().join("data/errdex/entries/local");
+    let written: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}\n{screen}", dir.display()))
+        .flatten()
+        .map(|d| d.path())
+        .collect();
+    let yaml = written
+        .iter()
+        .find(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .unwrap_or_else(|| panic!("no entry written: {written:?}"));
+    let text = std::fs::read_to_string(yaml).expect("the new entry");
+    assert!(text.contains("init-p"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(yaml.with_extension("yaml.ran"))
+            .expect("the editor ran")
+            .trim(),
+        "tty"
+    );
+    // The scaffold still has its placeholders: the problems are shown until Esc.
+    assert!(screen.contains("Problems in the edited file"), "{screen}");
+    t.cmd(&["send-keys", "Escape"]);
+    t.wait_for("the problems closed", |s| {
+        !s.contains("Problems in the edited file")
+    });
+    // A few typed words: no banner while typing.
+    t.cmd(&["send-keys", "C-u"]);
+    t.cmd(&["send-keys", "-l", "grpc reset"]);
+    let screen = t.wait_for("the typed query's results", |s| {
+        s.contains("grpc/grpc-connection-reset-by-peer") || s.contains("Results")
+    });
+    assert!(!screen.contains("No entry matches"), "{screen}");
+    t.cmd(&["send-keys", "C-c"]);
+    t.wait_for("a clean exit", |s| s.contains("exit=0"));
+}

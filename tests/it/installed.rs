@@ -503,7 +503,8 @@ fn hostile_project_files_cost_bounded_memory() {
         let named = stderr.lines().any(|l| l.contains(name));
         // A diagnostic is its message line plus indented hints.
         let diagnostics = stderr.lines().filter(|l| !l.starts_with(' ')).count();
-        if code != 0 || peak >= 160 || !named || diagnostics > 25 {
+        // 1 is "nothing found" (the query `x` matches nothing well); 2 would be an error.
+        if code > 1 || peak >= 160 || !named || diagnostics > 25 {
             failures.push(format!(
                 "{name}: exit {code}, peak {peak} MiB, {diagnostics} diagnostics, first: {:?}",
                 stderr.lines().next()

@@ -11,6 +11,7 @@ mod installed;
 mod lint;
 mod outcomes;
 mod props;
+mod ranking;
 mod scan;
 mod sources;
 mod tui;
@@ -48,6 +49,23 @@ pub const NON_SOFTWARE: &[&str] = &[
     "safety",
     "visa",
 ];
+
+/// The deadends.dev canons about software, imported; None (say so and skip) when the data
+/// set is not beside the repository.
+pub fn deadends_entries() -> Option<Vec<errdex::kb::Entry>> {
+    let dir = shared("datasets/deadends-canons")?;
+    let mut imported = Vec::new();
+    for item in walkdir::WalkDir::new(&dir).into_iter().flatten() {
+        if item.path().extension().is_some_and(|e| e == "json")
+            && let Ok(text) = std::fs::read_to_string(item.path())
+            && let Ok((e, _)) = errdex::kb::import::from_deadends(&text)
+            && !NON_SOFTWARE.contains(&e.domain.as_str())
+        {
+            imported.push(e);
+        }
+    }
+    Some(imported)
+}
 
 /// The errdex binary with a clean environment: no ERRDEX_PATH or ERRDEX_OUTCOMES, and a
 /// data folder that is an empty temporary folder, so the machine's own entries and

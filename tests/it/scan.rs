@@ -127,3 +127,15 @@ fn scan_finds_an_error_that_crosses_a_64_kib_piece_boundary() {
         "{v}"
     );
 }
+
+/// `scan --help` says that only exact (pattern) findings are reported.
+#[test]
+fn scan_help_says_it_reports_exact_findings_only() {
+    let home = super::home();
+    let out = super::errdex(home.path())
+        .args(["scan", "--help"])
+        .output()
+        .expect("run errdex");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Only exact findings are reported"), "{text}");
+}

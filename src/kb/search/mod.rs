@@ -11,6 +11,7 @@
 //! - the title or an alias contained in the query, or the query in them;
 //! - a fuzzy subsequence match on titles and aliases, for short typed queries.
 
+mod confidence;
 pub mod normalize;
 pub mod query;
 mod store;
@@ -24,6 +25,7 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 use regex::Regex;
 
 use super::entry::{Entry, Verification};
+pub use confidence::{Confidence, LIKELY_COVERAGE, TECH_WORDS, typed_words};
 pub use tokens::{for_each_word, words};
 
 const K1: f64 = 1.2;
@@ -57,6 +59,15 @@ const PREFIX_WEIGHT: f32 = 0.8;
 const TYPO_WEIGHT: f32 = 0.6;
 /// Patterns are tried on at most this many kept lines of a trace.
 const PATTERN_LINES: usize = 40;
+/// What a technology the query names and an entry lacks multiplies the entry's score by.
+const TECH_MISSING_FACTOR: f64 = 0.5;
+/// A pattern whose literal text is this long (characters) counts in full, however much of
+/// the line it covers; shorter and looser ones count less (down to `MIN_PATTERN_STRENGTH`).
+const FULL_PATTERN_LITERAL: f64 = 30.0;
+const MIN_PATTERN_STRENGTH: f64 = 0.3;
+/// A wrapper entry (see `Entry::wrapper`) scores at most this share of the best specific
+/// entry matched by pattern or wording in the same query.
+const WRAPPER_SHARE: f64 = 0.9;
 
 /// Why an entry scored, for `--explain` and for highlighting.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -67,8 +78,19 @@ pub struct Signals {
     pub matched_words: Vec<String>,
     /// Index of the first pattern that matched the query.
     pub pattern: Option<usize>,
+    /// How specific that pattern's match is, 0.3–1: how much of the line it covers, or how
+    /// long its literal text is, whichever is more.
+    pub pattern_strength: f64,
     /// The title or alias that was contained in the query (or contained it).
     pub contained: Option<String>,
+    /// True when that wording is inside a query line; false when the query is inside it.
+    pub wording_in_query: bool,
+    /// Share of the query's distinctive word weight (rarity times line weight) found in the
+    /// entry, 0–1. Words no entry has count too, so an error the corpus does not know
+    /// scores low.
+    pub coverage: f64,
+    /// Technologies the query names that the entry never mentions.
+    pub missing_tech: Vec<String>,
     /// Fuzzy score, scaled.
     pub fuzzy: f64,
 }
@@ -80,6 +102,8 @@ pub struct Hit {
     pub doc: usize,
     /// The combined score; higher is better.
     pub score: f64,
+    /// How sure the hit is (see [`Confidence`]).
+    pub confidence: Confidence,
     /// What contributed.
     pub signals: Signals,
     /// Character positions in the title to highlight.
@@ -98,6 +122,8 @@ struct Doc {
     tags: u32,
     patterns: u32,
     verification: Verification,
+    /// The entry only reports that something else failed (see `Entry::wrapper`).
+    wrapper: bool,
     len: f64,
     derived: OnceLock<Box<Derived>>,
 }
@@ -199,6 +225,7 @@ impl Index {
                 .map(|doc| Hit {
                     doc,
                     score: 0.0,
+                    confidence: Confidence::Weak,
                     signals: Signals::default(),
                     title_matches: Vec::new(),
                 })
@@ -215,21 +242,29 @@ impl Index {
         }
         let typed = q.text.trim();
         let typing = norm.lines.len() == 1 && typed.chars().count() <= FUZZY_MAX_QUERY;
+        // Words the query has (completions and corrections only find entries; they are
+        // not words an entry must account for).
+        let own: std::collections::HashSet<String> = qwords.keys().cloned().collect();
         if typing {
             self.expand(&mut qwords, typed);
         }
         // Known query words with their postings, rarest first (at most 64: one bit each).
-        let mut terms: Vec<Term<'_>> = qwords
-            .into_iter()
-            .filter_map(|(w, qw)| {
-                let id = self.vocab.id(&w)?;
-                Some((w, qw, self.postings.get(id)))
-            })
-            .collect();
+        let top_weight = qwords.values().fold(0.0f32, |a, &b| a.max(b));
+        let mut terms: Vec<Term<'_>> = Vec::new();
+        let mut unknown: Vec<(String, f32)> = Vec::new();
+        for (w, qw) in qwords {
+            match self.vocab.id(&w) {
+                Some(id) => terms.push((w, qw, self.postings.get(id))),
+                None => unknown.push((w, qw)),
+            }
+        }
         terms.sort_by(|a, b| a.2.len().cmp(&b.2.len()).then(a.0.cmp(&b.0)));
         terms.truncate(64);
         let n_docs = self.docs.len();
         let n = n_docs as f64;
+        let idf = |df: usize| (1.0 + (n - df as f64 + 0.5) / (df as f64 + 0.5)).ln();
+        let evidence = Evidence::new(&terms, &unknown, &own, top_weight, typing, idf);
+        let typed_query = confidence::typed_words(typed);
         // Words in more than this many entries do not bring in new candidates; they only
         // add to the score of entries a rarer word found (a MaxScore-style cut).
         let common = (n_docs / 20).max(COMMON_MIN);
@@ -237,7 +272,7 @@ impl Index {
         let mut mask = vec![0u64; n_docs];
         let mut touched: Vec<u32> = Vec::new();
         for (ti, (_, qw, list)) in terms.iter().enumerate() {
-            let idf = (1.0 + (n - list.len() as f64 + 0.5) / (list.len() as f64 + 0.5)).ln();
+            let idf = idf(list.len());
             let add = |doc: u32, tf: f32, score: &mut Vec<f64>, mask: &mut Vec<u64>| {
                 let tf = f64::from(tf);
                 let d = doc as usize;
@@ -282,20 +317,32 @@ impl Index {
                 .iter()
                 .take(PATTERN_LINES)
                 .find_map(|l| d.matching_pattern(&l.raw, &l.raw.to_lowercase()));
-            let contained = d
-                .phrases()
-                .iter()
-                .find(|p| {
-                    norm.lines.iter().any(|l| {
-                        p.len() >= 10 && l.masked.contains(p.as_str())
-                            || l.masked.len() >= 10 && p.contains(l.masked.as_str())
+            // A wording found inside a query line is better evidence than a query line
+            // found inside a wording (a few typed words can be part of many titles).
+            let phrases = d.phrases();
+            let inside = phrases.iter().find(|p| {
+                p.len() >= 10 && norm.lines.iter().any(|l| l.masked.contains(p.as_str()))
+            });
+            let contained = inside.map(|p| (p, true)).or_else(|| {
+                phrases
+                    .iter()
+                    .find(|p| {
+                        norm.lines
+                            .iter()
+                            .any(|l| l.masked.len() >= 10 && p.contains(l.masked.as_str()))
                     })
-                })
-                .cloned();
+                    .map(|p| (p, false))
+            });
             if pattern.is_some() || contained.is_some() {
                 let e = extra.entry(doc as usize).or_default();
-                e.pattern = pattern;
-                e.contained = contained;
+                if let Some((i, strength)) = pattern {
+                    e.pattern = Some(i);
+                    e.pattern_strength = strength;
+                }
+                if let Some((p, in_query)) = contained {
+                    e.contained = Some(p.clone());
+                    e.wording_in_query = in_query;
+                }
             }
         }
         let matcher = SkimMatcherV2::default().ignore_case();
@@ -324,6 +371,27 @@ impl Index {
             e.words = score[doc];
             score[doc] = combine(score[doc], e);
         }
+        // A technology the query names counts against entries that never mention it.
+        if evidence.tech_bits != 0 {
+            for &d in &touched {
+                let missing = (evidence.tech_bits & !mask[d as usize]).count_ones();
+                score[d as usize] *= TECH_MISSING_FACTOR.powi(missing as i32);
+            }
+        }
+        // A wrapper ("could not compile", "repeated too quickly") ranks below the specific
+        // error matched in the same paste, which is its cause.
+        let specific = extra
+            .iter()
+            .filter(|(d, e)| !self.docs[**d].wrapper && e.is_matched())
+            .map(|(d, _)| score[*d])
+            .fold(0.0f64, f64::max);
+        if specific > 0.0 {
+            for &d in extra.keys() {
+                if self.docs[d].wrapper && score[d] > specific * WRAPPER_SHARE {
+                    score[d] = specific * WRAPPER_SHARE;
+                }
+            }
+        }
         let mut hits_docs: Vec<u32> = touched
             .into_iter()
             .filter(|&d| score[d as usize] > 0.0 && self.passes(d as usize, &q))
@@ -335,21 +403,31 @@ impl Index {
             .enumerate()
             .map(|(rank, d)| {
                 let doc = d as usize;
-                let s = extra.remove(&doc).unwrap_or_else(|| Signals {
+                let mut s = extra.remove(&doc).unwrap_or_else(|| Signals {
                     words: score[doc],
                     ..Signals::default()
                 });
+                s.coverage = evidence.coverage(mask[doc]);
+                s.missing_tech = evidence.missing_tech(mask[doc], &terms);
+                let confidence = confidence::judge(
+                    &s,
+                    confidence::Context {
+                        typed: typed_query,
+                        one_line: norm.lines.len() == 1,
+                        wrapper: self.docs[doc].wrapper,
+                    },
+                );
                 // Matched words and highlights are for rows people look at; further down a
                 // long list they would cost more than the search itself.
                 if rank >= DETAILED_HITS {
                     return Hit {
                         doc,
                         score: score[doc],
+                        confidence,
                         signals: s,
                         title_matches: Vec::new(),
                     };
                 }
-                let mut s = s;
                 s.matched_words = terms
                     .iter()
                     .enumerate()
@@ -361,6 +439,7 @@ impl Index {
                 Hit {
                     doc,
                     score: score[doc],
+                    confidence,
                     signals: s,
                     title_matches,
                 }
@@ -498,11 +577,117 @@ impl Index {
 /// A query word, its weight, and its postings (document, weighted term frequency).
 type Term<'a> = (String, f32, &'a [(u32, f32)]);
 
+/// A word no entry has counts this share of the weight of the rarest known word: it may be
+/// a name from the user's system rather than part of the error.
+const UNKNOWN_SHARE: f64 = 0.5;
+
+/// What the query's words say about any entry, worked out once per query: how much each
+/// word weighs, and which name a technology.
+struct Evidence {
+    /// Rarity times line weight, per term (bit `ti` of an entry's word mask).
+    weight: Vec<f64>,
+    /// All the query's word weight, known and unknown words.
+    total: f64,
+    /// Terms that name a technology on the query's heaviest lines.
+    tech_bits: u64,
+    /// Technologies the query names that no entry mentions.
+    unknown_tech: Vec<String>,
+}
+
+impl Evidence {
+    fn new(
+        terms: &[Term<'_>],
+        unknown: &[(String, f32)],
+        own: &std::collections::HashSet<String>,
+        top_weight: f32,
+        typing: bool,
+        idf: impl Fn(usize) -> f64,
+    ) -> Evidence {
+        let weight: Vec<f64> = terms
+            .iter()
+            .map(|(w, qw, list)| {
+                if own.contains(w) {
+                    f64::from(*qw) * idf(list.len())
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        // While a word is being typed its unfinished part is unknown; it says nothing.
+        // Error codes (`ts18046`, `e0599`) count; bare numbers do not.
+        let plain = |w: &str| w.len() >= 3 && w.chars().any(char::is_alphabetic);
+        let unknown_weight: f64 = if typing {
+            0.0
+        } else {
+            unknown
+                .iter()
+                .filter(|(w, _)| plain(w))
+                .map(|(_, qw)| f64::from(*qw) * idf(0) * UNKNOWN_SHARE)
+                .sum()
+        };
+        let tech_bits = terms
+            .iter()
+            .enumerate()
+            .filter(|(_, (w, qw, _))| *qw >= top_weight && confidence::is_tech(w))
+            .fold(0u64, |bits, (ti, _)| bits | 1 << ti);
+        let unknown_tech = unknown
+            .iter()
+            .filter(|(w, qw)| *qw >= top_weight && confidence::is_tech(w))
+            .map(|(w, _)| w.clone())
+            .collect();
+        Evidence {
+            total: weight.iter().sum::<f64>() + unknown_weight,
+            weight,
+            tech_bits,
+            unknown_tech,
+        }
+    }
+
+    /// Share of the query's word weight in an entry with word mask `mask`.
+    fn coverage(&self, mask: u64) -> f64 {
+        if self.total <= 0.0 {
+            return 0.0;
+        }
+        let found: f64 = self
+            .weight
+            .iter()
+            .enumerate()
+            .filter(|(ti, _)| mask & (1 << ti) != 0)
+            .map(|(_, w)| w)
+            .sum();
+        (found / self.total).min(1.0)
+    }
+
+    /// The technologies the query names that an entry with word mask `mask` lacks.
+    fn missing_tech(&self, mask: u64, terms: &[Term<'_>]) -> Vec<String> {
+        let mut missing: Vec<String> = terms
+            .iter()
+            .enumerate()
+            .filter(|(ti, _)| self.tech_bits & !mask & (1 << ti) != 0)
+            .map(|(_, t)| t.0.clone())
+            .chain(self.unknown_tech.iter().cloned())
+            .collect();
+        missing.sort();
+        missing
+    }
+}
+
+impl Signals {
+    /// Whether a pattern or a wording of the entry was found in the query.
+    fn is_matched(&self) -> bool {
+        self.pattern.is_some() || self.contained.is_some() && self.wording_in_query
+    }
+}
+
 /// One score from the signals. A pattern or an exact wording is the strongest evidence
 /// there is, so it scales with the word score (a long trace piles up word score for every
 /// entry it shares vocabulary with) and also adds a fixed amount (for short queries).
 fn combine(words: f64, s: &Signals) -> f64 {
-    let pattern = if s.pattern.is_some() { 1.0 } else { 0.0 };
+    let pattern = if s.pattern.is_some() {
+        s.pattern_strength
+    } else {
+        0.0
+    };
     let contained = if s.contained.is_some() { 1.0 } else { 0.0 };
     words * (1.0 + PATTERN_FACTOR * pattern + CONTAIN_FACTOR * contained)
         + PATTERN_BONUS * pattern
@@ -614,9 +799,9 @@ impl<'a> DocRef<'a> {
         })
     }
 
-    /// The first pattern that matches; patterns whose required literal is missing from the
-    /// query are skipped without being compiled.
-    fn matching_pattern(self, query: &str, query_lower: &str) -> Option<usize> {
+    /// The first pattern that matches, with how specific its match is; patterns whose
+    /// required literal is missing from the query are skipped without being compiled.
+    fn matching_pattern(self, query: &str, query_lower: &str) -> Option<(usize, f64)> {
         let n = self.d.patterns as usize;
         let literals = self.derived().literals.get_or_init(|| {
             self.patterns()
@@ -636,6 +821,17 @@ impl<'a> DocRef<'a> {
                 .map(|p| super::pattern::compile(p).ok())
                 .collect()
         });
-        (0..n).find(|&i| possible(i) && compiled[i].as_ref().is_some_and(|re| re.is_match(query)))
+        (0..n).find_map(|i| {
+            if !possible(i) {
+                return None;
+            }
+            let found = compiled[i].as_ref()?.find(query)?;
+            let line = query.trim().chars().count().max(1) as f64;
+            let covered = query[found.range()].chars().count() as f64 / line;
+            let literal = literals[i]
+                .as_deref()
+                .map_or(0.0, |l| l.chars().count() as f64 / FULL_PATTERN_LITERAL);
+            Some((i, covered.max(literal).clamp(MIN_PATTERN_STRENGTH, 1.0)))
+        })
     }
 }

@@ -376,6 +376,7 @@ fn doc(e: &Entry, part: usize, strings: &mut Strings, len: f64) -> Doc {
         tags: e.tags.len() as u32,
         patterns: e.patterns.len() as u32,
         verification: e.verification,
+        wrapper: e.wrapper,
         len,
         derived: OnceLock::new(),
     }

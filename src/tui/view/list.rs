@@ -7,13 +7,22 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::wrap;
+use crate::kb::search::Confidence;
 use crate::text;
 use crate::tui::state::{Focus, State};
 
 /// Draw the list into `area`.
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
     let focused = state.focus == Focus::List;
-    let block = theme.block(focused).title(" Results ");
+    let block = if state.weak_only() {
+        theme.block(focused).title(Span::styled(
+            " No entry matches this error — closest: ",
+            theme.bad(),
+        ))
+    } else {
+        theme.block(focused).title(" Results ")
+    };
+    let labels = state.labels_shown();
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let r = &state.results;
@@ -45,6 +54,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
             continue;
         };
         let selected = i == r.selected;
+        // Weak hits of a pasted error are only the closest entries: shown dimmed.
+        let weak = labels && hit.confidence == Confidence::Weak;
         let tag = wrap::truncate(&text::inline(&e.domain), tag_w);
         let pad = " ".repeat(tag_w.saturating_sub(wrap::width(&tag)));
         let mut spans = vec![
@@ -68,15 +79,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
         let mut run = String::new();
         let mut run_hit = false;
         for (ci, c) in title.chars().enumerate() {
-            let is_hit = clean && hit.title_matches.binary_search(&ci).is_ok();
+            let is_hit = !weak && clean && hit.title_matches.binary_search(&ci).is_ok();
             if is_hit != run_hit && !run.is_empty() {
-                spans.push(styled_run(std::mem::take(&mut run), run_hit, theme));
+                spans.push(styled_run(std::mem::take(&mut run), run_hit, weak, theme));
             }
             run_hit = is_hit;
             run.push(c);
         }
         if !run.is_empty() {
-            spans.push(styled_run(run, run_hit, theme));
+            spans.push(styled_run(run, run_hit, weak, theme));
         }
         if not_yours {
             spans.push(Span::styled(mark, theme.dim()));
@@ -90,6 +101,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn styled_run(s: String, hit: bool, theme: Theme) -> Span<'static> {
-    Span::styled(s, if hit { theme.matched() } else { theme.text() })
+fn styled_run(s: String, hit: bool, weak: bool, theme: Theme) -> Span<'static> {
+    let style = if weak {
+        theme.dim()
+    } else if hit {
+        theme.matched()
+    } else {
+        theme.text()
+    };
+    Span::styled(s, style)
 }

@@ -46,6 +46,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Esc", "back: followed entry → entry → list → clear → quit"),
     ("Backspace (entry)", "back, as Esc"),
     ("? (entry)  F1", "this help"),
+    ("^O", "write a new entry from the query, in $EDITOR"),
     ("^Z  ^C", "suspend, quit"),
     ("mouse", "wheel scrolls, click selects"),
 ];

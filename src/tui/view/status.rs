@@ -68,6 +68,7 @@ const LIST_HINTS: &[&str] = &[
     "F1 help",
     "Esc clear/quit",
     "PgUp/PgDn page",
+    "^O new entry",
 ];
 const ENTRY_HINTS: &[&str] = &[
     "Tab pane",
@@ -94,13 +95,20 @@ pub fn status_line(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Them
     let left = match &state.toast {
         Some(t) => Span::styled(wrap::truncate(&format!(" {t}"), room), theme.good()),
         None => {
-            let hints = if matches!(state.focus, Focus::Entry(_)) {
-                ENTRY_HINTS
+            let in_entry = matches!(state.focus, Focus::Entry(_));
+            let hints = if in_entry { ENTRY_HINTS } else { LIST_HINTS };
+            // When nothing matches, writing the entry is the thing to do: say it first.
+            let first: &[&str] = if !in_entry && state.weak_only() {
+                &["^O write an entry for this error"]
             } else {
-                LIST_HINTS
+                &[]
             };
             let mut s = String::new();
-            for h in hints {
+            for h in first.iter().chain(
+                hints
+                    .iter()
+                    .filter(|h| first.is_empty() || **h != "^O new entry"),
+            ) {
                 let next = if s.is_empty() {
                     format!(" {h}")
                 } else {
