@@ -287,7 +287,7 @@ fn held_out_real_errors_rank_first() {
     let tuning: BTreeSet<String> = self::cases().into_iter().map(|c| c.input).collect();
     let domains: BTreeSet<&str> = cases.iter().map(|c| c.domain.as_str()).collect();
     assert!(
-        cases.len() >= 100 && domains.len() >= 20,
+        cases.len() >= 150 && domains.len() >= 30,
         "{} held-out cases, {} domains",
         cases.len(),
         domains.len()
