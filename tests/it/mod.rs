@@ -5,6 +5,7 @@ mod config;
 mod corpus;
 mod e2e;
 mod eval;
+mod facts;
 mod hostile;
 mod import;
 mod installed;
