@@ -288,11 +288,11 @@ fn reviewed_entries_back_every_wording_and_their_share_does_not_fall() {
         })
         .collect();
     let share = checked.len() as f64 / entries.len() as f64;
-    // A ratchet at the share reached (91.8%, 335 of 365); the goal is 95%, and the floor
+    // A ratchet at the share reached (92.3%, 337 of 365); the goal is 95%, and the floor
     // rises as reviews land so that none is lost.
     assert!(
-        share >= 0.91,
-        "{} of {} entries reviewed or reproduced ({:.1}%); the floor is 91%",
+        share >= 0.92,
+        "{} of {} entries reviewed or reproduced ({:.1}%); the floor is 92%",
         checked.len(),
         entries.len(),
         share * 100.0
