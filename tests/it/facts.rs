@@ -2,14 +2,10 @@
 //! that were missing rank their entry first by a pattern or a contained wording, and the
 //! corrected claims stay corrected.
 
+use super::bundled_entries;
 use errdex::kb::Entry;
 use errdex::kb::entry::{Verification, Workaround};
-use errdex::kb::load::bundled;
 use errdex::kb::search::{Confidence, Index};
-
-fn corpus() -> Vec<Entry> {
-    bundled().into_iter().map(|l| l.entry).collect()
-}
 
 fn entry<'a>(entries: &'a [Entry], id: &str) -> &'a Entry {
     entries
@@ -22,8 +18,7 @@ fn entry<'a>(entries: &'a [Entry], id: &str) -> &'a Entry {
 fn snippets(e: &Entry) -> String {
     e.workarounds
         .iter()
-        .filter_map(|w| w.snippet.as_ref())
-        .map(|s| s.code.as_str())
+        .map(snippets_of)
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -93,7 +88,7 @@ const WORDINGS: &[(&str, &str)] = &[
 
 #[test]
 fn the_wordings_the_check_found_missing_rank_their_entry_first() {
-    let entries = corpus();
+    let entries = bundled_entries();
     for (query, id) in WORDINGS {
         ranks_first_by_its_wording(&entries, query, id);
     }
@@ -102,7 +97,7 @@ fn the_wordings_the_check_found_missing_rank_their_entry_first() {
 #[test]
 fn a_go_dial_timeout_is_not_reported_as_a_grpc_deadline() {
     // grpc.DialContext with WithBlock and a timed-out context returns the bare context error.
-    let entries = corpus();
+    let entries = bundled_entries();
     let hits = Index::new(&entries).search("context deadline exceeded", 3);
     let first = &entries[hits[0].doc].id;
     assert_ne!(first, "grpc/grpc-deadline-exceeded");
@@ -115,7 +110,7 @@ fn a_go_dial_timeout_is_not_reported_as_a_grpc_deadline() {
 
 #[test]
 fn redis_maxmemory_is_compared_with_used_memory_not_rss() {
-    let entries = corpus();
+    let entries = bundled_entries();
     let rc = &entry(&entries, "redis/oom-command-not-allowed").root_cause;
     assert!(rc.contains("used_memory"), "{rc}");
     assert!(
@@ -130,7 +125,7 @@ fn redis_maxmemory_is_compared_with_used_memory_not_rss() {
 
 #[test]
 fn entra_ignores_the_port_of_localhost_redirect_uris() {
-    let entries = corpus();
+    let entries = bundled_entries();
     let e = entry(&entries, "azure/aadsts50011-redirect-uri-mismatch");
     assert!(
         e.root_cause.contains("ignores the port"),
@@ -149,7 +144,7 @@ fn entra_ignores_the_port_of_localhost_redirect_uris() {
 
 #[test]
 fn nginx_reload_is_a_fix_for_a_stale_upstream_address() {
-    let entries = corpus();
+    let entries = bundled_entries();
     let e = entry(&entries, "nginx/upstream-connection-refused");
     // Reloading is only a dead end when the address is the backend's current one.
     for d in &e.dead_ends {
@@ -176,7 +171,7 @@ fn snippets_of(w: &Workaround) -> &str {
 
 #[test]
 fn psycopg2_advice_matches_what_it_publishes() {
-    let entries = corpus();
+    let entries = bundled_entries();
     let e = entry(&entries, "pip/failed-building-wheel");
     let code = snippets(e);
     assert!(
@@ -201,7 +196,7 @@ fn psycopg2_advice_matches_what_it_publishes() {
 
 #[test]
 fn maven_wordings_are_tied_to_the_versions_that_print_them() {
-    let entries = corpus();
+    let entries = bundled_entries();
     let e = entry(&entries, "maven-gradle/could-not-find-artifact");
     let rows: Vec<String> = e
         .versions
@@ -221,7 +216,7 @@ fn maven_wordings_are_tied_to_the_versions_that_print_them() {
 
 #[test]
 fn openssl_rows_name_the_versions_that_print_each_code() {
-    let entries = corpus();
+    let entries = bundled_entries();
     let e = entry(&entries, "tls/ssl-wrong-version-number");
     let row = |code: &str| {
         e.versions
@@ -238,7 +233,7 @@ fn openssl_rows_name_the_versions_that_print_each_code() {
 
 #[test]
 fn helm_snippets_run_on_helm_4() {
-    let entries = corpus();
+    let entries = bundled_entries();
     let e = entry(&entries, "helm/has-no-deployed-releases");
     let code = snippets(e);
     assert!(
@@ -255,7 +250,7 @@ fn helm_snippets_run_on_helm_4() {
 
 #[test]
 fn pthread_eagain_can_be_about_memory() {
-    let entries = corpus();
+    let entries = bundled_entries();
     let rc = &entry(&entries, "linux/fork-resource-temporarily-unavailable").root_cause;
     assert!(
         rc.contains("pthread_create") && rc.contains("ENOMEM"),
@@ -265,7 +260,7 @@ fn pthread_eagain_can_be_about_memory() {
 
 #[test]
 fn cargo_keeps_an_edited_crate_in_its_cache() {
-    let entries = corpus();
+    let entries = bundled_entries();
     let e = entry(&entries, "cargo/package-requires-newer-rustc");
     assert!(
         e.dead_ends
@@ -277,7 +272,7 @@ fn cargo_keeps_an_edited_crate_in_its_cache() {
 
 #[test]
 fn reviewed_entries_back_every_wording_and_their_share_does_not_fall() {
-    let entries = corpus();
+    let entries = bundled_entries();
     let checked: Vec<&Entry> = entries
         .iter()
         .filter(|e| {

@@ -3,14 +3,9 @@
 //! and confidence labels on every hit.
 
 use errdex::kb::Entry;
-use errdex::kb::load::bundled;
 use errdex::kb::search::{Confidence, Index};
 
-use super::{deadends_entries, errdex};
-
-fn corpus() -> Vec<Entry> {
-    bundled().into_iter().map(|l| l.entry).collect()
-}
+use super::{bundled_entries, deadends_entries, errdex};
 
 /// The ids of the top `k` hits.
 fn top(entries: &[Entry], query: &str, k: usize) -> Vec<String> {
@@ -23,7 +18,7 @@ fn top(entries: &[Entry], query: &str, k: usize) -> Vec<String> {
 
 #[test]
 fn the_technology_the_query_names_outranks_a_generic_pattern() {
-    let entries = corpus();
+    let entries = bundled_entries();
     let ids = top(&entries, "connection reset by peer grpc", 3);
     assert_eq!(ids[0], "grpc/grpc-connection-reset-by-peer", "{ids:?}");
     // Without the technology word the generic entry is the answer.
@@ -71,7 +66,7 @@ const SYSTEMD_203: &str =
 
 #[test]
 fn the_specific_error_outranks_the_wrapper_that_reports_it() {
-    let entries = corpus();
+    let entries = bundled_entries();
     let ids = top(&entries, CARGO_E0277, 3);
     assert_eq!(ids[0], "rust/e0277-trait-bound-not-satisfied", "{ids:?}");
     assert!(
@@ -100,7 +95,7 @@ fn over_the_deadends_canons_cuda_out_of_memory_is_a_cuda_entry() {
         return;
     };
     // On the canons alone and with the bundled corpus added.
-    let mut with_bundled = corpus();
+    let mut with_bundled = bundled_entries();
     with_bundled.extend(imported.iter().cloned());
     for entries in [imported, with_bundled] {
         let index = Index::new(&entries);
@@ -125,7 +120,7 @@ const RUNC_INIT_P: &str = r#"Docker: Error response from daemon: OCI runtime cre
 
 #[test]
 fn labels_separate_an_exact_match_from_the_closest_entry() {
-    let entries = corpus();
+    let entries = bundled_entries();
     let index = Index::new(&entries);
     let exact = index.search(
         "psql: error: connection to server at \"db\" (10.0.0.5), port 5432 failed: FATAL:  sorry, too many clients already",
