@@ -6,6 +6,7 @@ pub mod config;
 pub mod diag;
 pub mod entry;
 pub mod fit;
+pub mod follow;
 pub mod fsutil;
 pub mod import;
 pub mod installed;

@@ -164,84 +164,41 @@ impl Scanner {
     /// Returns what was found before an I/O error together with the error, if any.
     pub fn scan(&self, file: &str, input: &mut dyn BufRead) -> (Vec<Finding>, Option<io::Error>) {
         let mut tallies: HashMap<usize, Tally> = HashMap::new();
-        let mut hit_mark: Vec<u64> = vec![0; self.ids.len()];
-        let mut lower: Vec<u8> = Vec::with_capacity(MAX_SEGMENT);
-        let mut segment: Vec<u8> = Vec::with_capacity(MAX_SEGMENT);
-        let mut line_no: u64 = 1;
-        let mut stamp: u64 = 0;
-        let mut error = None;
-        let mut ended = true;
-        loop {
-            if ended {
-                segment.clear();
-            } else {
-                // The line goes on: look at the end of this piece again with the next one.
-                let keep_from = segment.len().saturating_sub(OVERLAP);
-                segment.drain(..keep_from);
+        let mut matcher = LineMatcher::new(self);
+        let mut lines = Splitter::default();
+        let mut on_piece = |piece: &[u8], line_no: u64| {
+            for &ei in matcher.matches(piece) {
+                let t = tallies.entry(ei).or_default();
+                // A line cut into pieces counts once per entry.
+                if t.last == line_no && t.count > 0 {
+                    continue;
+                }
+                t.count += 1;
+                if t.first == 0 {
+                    t.first = line_no;
+                    t.sample = sample(piece);
+                }
+                t.last = line_no;
             }
-            let carried = segment.len();
-            ended = match read_segment(input, &mut segment, carried) {
-                Ok(Some(ended)) => ended,
-                Ok(None) => break,
+        };
+        let mut error = None;
+        loop {
+            let buf = match input.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     error = Some(e);
                     break;
                 }
             };
-            stamp += 1;
-            // Literals are lowercase; a lowercase copy lets a case-sensitive DFA do the work.
-            lower.clear();
-            lower.extend_from_slice(&segment);
-            lower.make_ascii_lowercase();
-            let mut record = |ei: usize, hit_mark: &mut Vec<u64>| {
-                if hit_mark[ei] == stamp {
-                    return;
-                }
-                hit_mark[ei] = stamp;
-                let t = tallies.entry(ei).or_default();
-                // A line cut into segments counts once per entry.
-                if t.last == line_no && t.count > 0 {
-                    return;
-                }
-                t.count += 1;
-                if t.first == 0 {
-                    t.first = line_no;
-                    t.sample = sample(&segment);
-                }
-                t.last = line_no;
-            };
-            // Most log lines carry no literal at all: one fast check, then the full walk.
-            let candidates = self.literals.is_match(&lower);
-            for m in candidates
-                .then(|| self.literals.find_overlapping_iter(&lower))
-                .into_iter()
-                .flatten()
-            {
-                for target in &self.targets[m.pattern().as_usize()] {
-                    match *target {
-                        Target::Alias(ei) => record(ei, &mut hit_mark),
-                        Target::Pattern(pi) => {
-                            let (ei, src, re) = &self.patterns[pi];
-                            if hit_mark[*ei] == stamp {
-                                continue;
-                            }
-                            let re = re.get_or_init(|| bytes_regex(src).ok());
-                            if re.as_ref().is_some_and(|re| re.is_match(&segment)) {
-                                record(*ei, &mut hit_mark);
-                            }
-                        }
-                    }
-                }
+            if buf.is_empty() {
+                break;
             }
-            if let Some(set) = self.always.as_ref().filter(|set| set.is_match(&segment)) {
-                for i in set.matches(&segment).iter() {
-                    record(self.always_entry[i], &mut hit_mark);
-                }
-            }
-            if ended {
-                line_no += 1;
-            }
+            let n = buf.len();
+            lines.feed(buf, &mut on_piece);
+            input.consume(n);
         }
+        lines.finish(&mut on_piece);
         let mut found: Vec<Finding> = tallies
             .into_iter()
             .map(|(ei, t)| Finding {
@@ -257,6 +214,153 @@ impl Scanner {
         found.sort_by(|a, b| a.first_line.cmp(&b.first_line).then(a.id.cmp(&b.id)));
         (found, error)
     }
+
+    /// The id and title of entry `i` (an index into the entries the scanner was made from).
+    pub fn entry(&self, i: usize) -> (&str, &str) {
+        let (id, title) = &self.ids[i];
+        (id, title)
+    }
+}
+
+/// Which entries match a piece of a line. One per input (it keeps buffers between pieces).
+pub struct LineMatcher<'s> {
+    scanner: &'s Scanner,
+    /// Per entry, the piece it last matched, so an entry is reported once per piece.
+    hit_mark: Vec<u64>,
+    stamp: u64,
+    lower: Vec<u8>,
+    hits: Vec<usize>,
+}
+
+impl<'s> LineMatcher<'s> {
+    /// A matcher over `scanner`'s entries.
+    pub fn new(scanner: &'s Scanner) -> LineMatcher<'s> {
+        LineMatcher {
+            scanner,
+            hit_mark: vec![0; scanner.ids.len()],
+            stamp: 0,
+            lower: Vec::with_capacity(MAX_SEGMENT),
+            hits: Vec::new(),
+        }
+    }
+
+    /// The entries (indexes, each once) whose pattern or fixed wording matches `piece`.
+    pub fn matches(&mut self, piece: &[u8]) -> &[usize] {
+        let scanner = self.scanner;
+        self.stamp += 1;
+        self.hits.clear();
+        let stamp = self.stamp;
+        // Literals are lowercase; a lowercase copy lets a case-sensitive DFA do the work.
+        self.lower.clear();
+        self.lower.extend_from_slice(piece);
+        self.lower.make_ascii_lowercase();
+        let (hit_mark, hits) = (&mut self.hit_mark, &mut self.hits);
+        let record = |ei: usize, hit_mark: &mut Vec<u64>, hits: &mut Vec<usize>| {
+            if hit_mark[ei] != stamp {
+                hit_mark[ei] = stamp;
+                hits.push(ei);
+            }
+        };
+        // Most log lines carry no literal at all: one fast check, then the full walk.
+        if scanner.literals.is_match(&self.lower) {
+            for m in scanner.literals.find_overlapping_iter(&self.lower) {
+                for target in &scanner.targets[m.pattern().as_usize()] {
+                    match *target {
+                        Target::Alias(ei) => record(ei, hit_mark, hits),
+                        Target::Pattern(pi) => {
+                            let (ei, src, re) = &scanner.patterns[pi];
+                            if hit_mark[*ei] == stamp {
+                                continue;
+                            }
+                            let re = re.get_or_init(|| bytes_regex(src).ok());
+                            if re.as_ref().is_some_and(|re| re.is_match(piece)) {
+                                record(*ei, hit_mark, hits);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(set) = scanner.always.as_ref().filter(|set| set.is_match(piece)) {
+            for i in set.matches(piece).iter() {
+                record(scanner.always_entry[i], hit_mark, hits);
+            }
+        }
+        &self.hits
+    }
+}
+
+/// Cuts a byte stream into lines as it arrives, in pieces of at most [`MAX_SEGMENT`] bytes:
+/// each further piece of a long line starts with the last [`OVERLAP`] bytes of the one
+/// before. A line's end (`\n`, `\r\n`) is not part of it. What follows the last newline waits
+/// for more bytes, or for [`Splitter::finish`].
+#[derive(Debug, Default)]
+pub struct Splitter {
+    pending: Vec<u8>,
+    /// How many bytes at the start of `pending` were already given in the piece before.
+    carried: usize,
+    /// Lines ended so far.
+    ended: u64,
+}
+
+impl Splitter {
+    /// Take `bytes`; `piece(bytes, line number)` is called for every piece now complete.
+    pub fn feed(&mut self, mut bytes: &[u8], piece: &mut dyn FnMut(&[u8], u64)) {
+        while !bytes.is_empty() {
+            let room = MAX_SEGMENT.saturating_sub(self.pending.len());
+            let window = &bytes[..bytes.len().min(room)];
+            if let Some(i) = memchr::memchr(b'\n', window) {
+                self.pending.extend_from_slice(&window[..i]);
+                bytes = &bytes[i + 1..];
+                if self.pending.last() == Some(&b'\r') {
+                    self.pending.pop();
+                }
+                self.end_line(piece);
+            } else {
+                self.pending.extend_from_slice(window);
+                bytes = &bytes[window.len()..];
+                if self.pending.len() >= MAX_SEGMENT {
+                    // The line goes on: look at the end of this piece again with the next one.
+                    piece(&self.pending, self.ended + 1);
+                    let keep_from = self.pending.len().saturating_sub(OVERLAP);
+                    self.pending.drain(..keep_from);
+                    self.carried = self.pending.len();
+                }
+            }
+        }
+    }
+
+    /// The input ended (or was cut): give what is left of the last line, if anything.
+    pub fn finish(&mut self, piece: &mut dyn FnMut(&[u8], u64)) {
+        if self.pending.len() > self.carried {
+            self.end_line(piece);
+        }
+        self.pending.clear();
+        self.carried = 0;
+    }
+
+    /// Start again at line 1 (the file was truncated or replaced); a partial line is dropped.
+    pub fn restart(&mut self) {
+        *self = Splitter::default();
+    }
+
+    /// Count lines from `lines` on, as if that many had been seen (following a file from
+    /// its end).
+    pub fn start_at(&mut self, lines: u64) {
+        self.ended = lines;
+    }
+
+    /// Lines seen so far (a last line without a newline counts once finished).
+    pub fn lines(&self) -> u64 {
+        self.ended
+    }
+
+    fn end_line(&mut self, piece: &mut dyn FnMut(&[u8], u64)) {
+        piece(&self.pending, self.ended + 1);
+        self.ended += 1;
+        self.pending.clear();
+        self.carried = 0;
+    }
 }
 
 fn bytes_regex(p: &str) -> Result<Regex, regex::Error> {
@@ -266,48 +370,8 @@ fn bytes_regex(p: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
-/// Read up to the next newline, or until `out` holds [`MAX_SEGMENT`] bytes, appending to
-/// `out` (without the newline); its first `carried` bytes are the overlap kept from the
-/// piece before. `Ok(Some(true))` when the line ended, `Ok(Some(false))` when it goes on,
-/// `Ok(None)` at the end of the input with nothing new read.
-fn read_segment(
-    input: &mut dyn BufRead,
-    out: &mut Vec<u8>,
-    carried: usize,
-) -> io::Result<Option<bool>> {
-    loop {
-        let buf = match input.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if buf.is_empty() {
-            return Ok(if out.len() == carried {
-                None
-            } else {
-                Some(true)
-            });
-        }
-        let room = MAX_SEGMENT.saturating_sub(out.len());
-        let window = &buf[..buf.len().min(room)];
-        if let Some(i) = memchr::memchr(b'\n', window) {
-            out.extend_from_slice(&window[..i]);
-            input.consume(i + 1);
-            if out.last() == Some(&b'\r') {
-                out.pop();
-            }
-            return Ok(Some(true));
-        }
-        let n = window.len();
-        out.extend_from_slice(window);
-        input.consume(n);
-        if out.len() >= MAX_SEGMENT {
-            return Ok(Some(false));
-        }
-    }
-}
-
-fn sample(line: &[u8]) -> String {
+/// The sample kept for a matching line: lossy UTF-8, cut to a few hundred characters.
+pub fn sample(line: &[u8]) -> String {
     let text = String::from_utf8_lossy(&line[..line.len().min(SAMPLE * 4)]);
     let mut s: String = text.chars().take(SAMPLE).collect();
     if text.chars().count() > SAMPLE {

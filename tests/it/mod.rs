@@ -6,6 +6,7 @@ mod corpus;
 mod e2e;
 mod eval;
 mod facts;
+mod follow;
 mod hostile;
 mod import;
 mod installed;
