@@ -26,7 +26,15 @@ fn explore(cli: &Cli) -> Result<u8, CliError> {
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     let on_terminal = io::stdout().is_terminal() && !dumb;
     let mut query = cli.query.join(" ");
-    if query.is_empty() && !io::stdin().is_terminal() {
+    let piped = query.is_empty() && cli.follow.is_empty() && !io::stdin().is_terminal();
+    if !on_terminal && !cli.follow.is_empty() {
+        return Err(CliError::Usage(
+            "--follow opens the explorer, which needs a terminal; \
+             use `errdex scan --follow FILE` to follow a log without one"
+                .into(),
+        ));
+    }
+    if piped && !on_terminal {
         query = cli::read_stdin()?;
     }
     if !on_terminal {
@@ -47,7 +55,11 @@ fn explore(cli: &Cli) -> Result<u8, CliError> {
     }
     let catalog = cli::load_catalog(cli);
     let packages = errdex::kb::fit::packages(catalog.entries.iter().map(|l| &l.entry));
-    let options = cli::explorer_options(cli, &packages);
+    let mut options = cli::explorer_options(cli, &packages);
+    if piped {
+        // A stream piped in is followed as a log; one short message becomes the query.
+        options.follow = vec![errdex::kb::follow::Input::Stdin];
+    }
     Ok(errdex::tui::run(
         catalog,
         query.trim_end_matches('\n'),

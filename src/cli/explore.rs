@@ -65,5 +65,10 @@ pub fn options(cli: &Cli, packages: &std::collections::BTreeSet<String>) -> Opti
         outcomes_file: file.map(|f| f.path),
         host: setup.config.record_host.then(outcomes::host_name).flatten(),
         entries_dir: Paths::discover().map(|p| p.entries_dir),
+        follow: cli
+            .follow
+            .iter()
+            .map(|p| crate::kb::follow::Input::from_arg(p))
+            .collect(),
     }
 }

@@ -31,6 +31,9 @@ Examples:
   kubectl logs pod/api-7d9f | tail -1 | errdex search -
   errdex show grpc/grpc-connection-reset-by-peer --markdown
   errdex scan /var/log/app.log              known errors in a log, with counts and lines
+  errdex scan --follow --json app.log | jq  each known error as it is written
+  errdex --follow /var/log/app.log          the explorer on a log, live
+  kubectl logs -f deploy/api | errdex       the same for a stream
   errdex lint ~/.local/share/errdex/entries
   errdex new --domain redis --from-query 'ERR 10:32 dial tcp 10.0.0.7:6379: i/o timeout'
   errdex search --have node=20.11.1 'ERR_OSSL_EVP_UNSUPPORTED'
@@ -58,6 +61,11 @@ pub struct Cli {
         value_parser = versions::parse_have_flag
     )]
     pub have: Vec<String>,
+    /// Open the explorer on a log: the known errors written to FILE from now on are listed
+    /// with live counts (`-` is stdin; repeatable). `… | errdex` does the same for a piped
+    /// stream, unless it turns out to be one short message, which becomes the query.
+    #[arg(long, short = 'f', value_name = "FILE")]
+    pub follow: Vec<PathBuf>,
     /// The subcommand; none opens the explorer.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -90,6 +98,13 @@ pub enum Command {
     Outcomes(outcomes::Args),
     /// Print the folders errdex reads and writes.
     Paths,
+    /// Print the man page (roff), or write one page per command into a folder.
+    Man {
+        /// Write errdex.1 and errdex-COMMAND.1 for every subcommand into DIR instead, e.g.
+        /// ~/.local/share/man/man1.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -148,6 +163,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<u8, CliError> {
         Command::Scan(args) => scan::run(cli, args),
         Command::Outcomes(args) => outcomes::run(args),
         Command::Paths => paths::run(),
+        Command::Man { out_dir } => man(out_dir.as_deref()),
         Command::Completions { shell } => {
             let mut out = io::stdout().lock();
             clap_complete::generate(*shell, &mut Cli::command(), "errdex", &mut out);
@@ -155,6 +171,31 @@ pub fn run(cli: &Cli, command: &Command) -> Result<u8, CliError> {
             Ok(FOUND)
         }
     }
+}
+
+/// `errdex man`: the page on stdout, or every page into a folder.
+fn man(out_dir: Option<&std::path::Path>) -> Result<u8, CliError> {
+    let cmd = Cli::command();
+    let Some(dir) = out_dir else {
+        let mut out = io::stdout().lock();
+        clap_mangen::Man::new(cmd).render(&mut out)?;
+        out.flush()?;
+        return Ok(FOUND);
+    };
+    std::fs::create_dir_all(dir)?;
+    let mut pages = vec![("errdex".to_string(), cmd.clone())];
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("errdex-{}", sub.get_name());
+        pages.push((name.clone(), sub.clone().name(name)));
+    }
+    for (name, page) in pages {
+        let mut text = Vec::new();
+        clap_mangen::Man::new(page).render(&mut text)?;
+        let path = dir.join(format!("{name}.1"));
+        std::fs::write(&path, text)?;
+        println!("{}", path.display());
+    }
+    Ok(FOUND)
 }
 
 /// Read the whole of stdin as a query, tolerating invalid UTF-8.

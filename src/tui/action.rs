@@ -120,6 +120,20 @@ pub enum Action {
         /// Something to say about the file (lines skipped, not readable).
         note: Option<String>,
     },
+    /// What the followed log holds now: the known errors (one per entry), lines read and
+    /// whether the stream is still open.
+    LogUpdate {
+        /// The findings, any order.
+        rows: Vec<crate::kb::follow::Tracked>,
+        /// Lines read.
+        lines: u64,
+        /// Still open.
+        open: bool,
+    },
+    /// The piped stream ended and was one short message: search for it, as a query.
+    LogAsQuery(String),
+    /// Order the findings by count or by recency (the other one).
+    ToggleOrder,
     /// Entries were loaded again (after an edit).
     Reloaded {
         /// Every entry.

@@ -208,6 +208,11 @@ impl<'a, B: Backend> App<'a, B> {
         }
         let q = self.state.query.text.clone();
         self.state.results.asked += 1;
+        if self.state.findings_shown() {
+            // The findings arrive from the log's reader; there is nothing to search yet.
+            self.state.results.answered = self.state.results.asked;
+            return;
+        }
         let generation = self.state.results.asked;
         self.run_effects(vec![Effect::Search {
             generation,

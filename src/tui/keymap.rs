@@ -19,6 +19,7 @@ pub fn map_key(key: KeyEvent, focus: Focus, overlay_open: bool) -> Option<Action
         KeyCode::Char('z') if ctrl => return Some(Action::Suspend),
         KeyCode::Char('y') if ctrl => return Some(Action::CopySnippet),
         KeyCode::Char('o') if ctrl => return Some(Action::NewFromQuery),
+        KeyCode::Char('t') if ctrl => return Some(Action::ToggleOrder),
         KeyCode::F(1) => return Some(Action::ToggleHelp),
         KeyCode::Esc => return Some(Action::Back),
         _ => {}

@@ -16,6 +16,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc;
 
+use crate::kb::follow::{self, Findings, Input, Report, Start};
+use crate::kb::scan::Scanner;
 use crate::kb::search::Index;
 use crate::kb::{Catalog, Origin, author, fit, load};
 use action::Action;
@@ -40,6 +42,8 @@ pub struct Options {
     pub host: Option<String>,
     /// The user's entries folder, where edited copies of bundled entries go.
     pub entries_dir: Option<PathBuf>,
+    /// Logs to follow (log mode): their findings are the list while the query is empty.
+    pub follow: Vec<Input>,
 }
 
 /// Split a catalog into the entries and their origins.
@@ -67,6 +71,13 @@ pub fn run(catalog: Catalog, query: &str, mut options: Options) -> io::Result<u8
     state.skipped = skipped;
     state.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     state.toast = options.versions_note.clone();
+    if !options.follow.is_empty() {
+        state.log = Some(state::LogView {
+            name: log_name(&options.follow),
+            open: true,
+            ..Default::default()
+        });
+    }
 
     let (tx, rx) = mpsc::channel();
     let ranker = Ranker {
@@ -75,6 +86,13 @@ pub fn run(catalog: Catalog, query: &str, mut options: Options) -> io::Result<u8
     };
     let searcher = Searcher::worker(ranker, tx.clone());
     let input = app::spawn_input(tx.clone());
+    if !options.follow.is_empty() {
+        spawn_log(
+            Arc::clone(&state.entries),
+            options.follow.clone(),
+            tx.clone(),
+        );
+    }
     if let Some(reader) = options.tallies.take() {
         let tx = tx.clone();
         std::thread::spawn(move || {
@@ -235,6 +253,88 @@ fn event_loop(
             return Ok(signal.map_or(0, |s| (128 + s).clamp(0, 255) as u8));
         }
     }
+}
+
+/// How the list's heading names the followed inputs.
+fn log_name(inputs: &[Input]) -> String {
+    let names: Vec<String> = inputs
+        .iter()
+        .map(|i| match i {
+            Input::Stdin => "stdin".to_string(),
+            Input::File(p) => p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+        })
+        .collect();
+    names.join(", ")
+}
+
+/// How often the list is refreshed while lines arrive (a new finding is shown at once).
+const LOG_REFRESH: std::time::Duration = std::time::Duration::from_millis(250);
+/// A piped stream of at most this many lines that ends is one message: it becomes the query.
+const SHORT_MESSAGE_LINES: u64 = 40;
+
+/// Follow `inputs` on threads of their own (files from their end, stdin from its start) and
+/// send the explorer what they hold, merged per entry. The first frame never waits: the
+/// scanner is compiled here too.
+fn spawn_log(entries: Arc<Vec<crate::kb::Entry>>, inputs: Vec<Input>, tx: mpsc::Sender<Event>) {
+    std::thread::spawn(move || {
+        let scanner = Arc::new(Scanner::new(&entries));
+        let (reports, rx) = mpsc::sync_channel(64);
+        follow::spawn(scanner, &inputs, Start::End, reports);
+        let only_stdin = inputs == [Input::Stdin];
+        let mut merged = Findings::new(1);
+        let mut open = vec![true; inputs.len()];
+        let mut head: Option<Vec<u8>> = None;
+        let mut dirty = false;
+        let mut last_sent = std::time::Instant::now();
+        loop {
+            let (mut urgent, mut ended) = (false, false);
+            match rx.recv_timeout(LOG_REFRESH) {
+                Ok(Report::Batch(mut batch)) => {
+                    head = batch.head.take();
+                    batch.input = 0;
+                    let changes = merged.add(&batch, std::time::SystemTime::now());
+                    urgent = changes.iter().any(|c| matches!(c, follow::Change::New(_)));
+                    dirty |= batch.lines > 0 || !changes.is_empty();
+                }
+                Ok(Report::Note { .. }) => {}
+                Ok(Report::Closed { input, .. }) => {
+                    open[input] = false;
+                    ended = !open.iter().any(|&o| o);
+                    dirty = true;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => ended = true,
+            }
+            if ended && only_stdin {
+                // One short message piped in is a query, as without log mode.
+                if let Some(h) = head.as_ref().filter(|h| h.len() < follow::HEAD)
+                    && merged.total_lines() <= SHORT_MESSAGE_LINES
+                {
+                    let text = String::from_utf8_lossy(h).into_owned();
+                    let _ = tx.send(Event::Found(Action::LogAsQuery(text)));
+                    return;
+                }
+            }
+            if dirty && (urgent || ended || last_sent.elapsed() >= LOG_REFRESH) {
+                let update = Action::LogUpdate {
+                    rows: merged.all.clone(),
+                    lines: merged.total_lines(),
+                    open: open.iter().any(|&o| o),
+                };
+                if tx.send(Event::Found(update)).is_err() {
+                    return;
+                }
+                dirty = false;
+                last_sent = std::time::Instant::now();
+            }
+            if ended {
+                return;
+            }
+        }
+    });
 }
 
 #[cfg(unix)]

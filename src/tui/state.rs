@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::kb::fit::{self, EntryFit, Lookup};
+use crate::kb::follow::Tracked;
 use crate::kb::search::{Confidence, Hit, typed_words};
 use crate::kb::{Entry, Origin};
 
@@ -240,6 +241,44 @@ pub struct SnippetPopup {
     pub code: String,
 }
 
+/// The log the explorer follows (`errdex --follow FILE`, or a stream piped in).
+#[derive(Debug, Clone, Default)]
+pub struct LogView {
+    /// What is followed, for the list's heading ("stdin", a file name).
+    pub name: String,
+    /// The known errors found so far, one per entry, in the order shown.
+    pub rows: Vec<Tracked>,
+    /// Lines read so far.
+    pub lines: u64,
+    /// Whether the stream is still open (files always are).
+    pub open: bool,
+    /// Most frequent first (else most recent first).
+    pub by_count: bool,
+}
+
+impl LogView {
+    /// Put the rows in the order asked for: most recent (then most frequent) first, or
+    /// most frequent (then most recent) first.
+    pub fn sort(&mut self) {
+        if self.by_count {
+            self.rows.sort_by(|a, b| {
+                b.count
+                    .cmp(&a.count)
+                    .then(b.last_seen.cmp(&a.last_seen))
+                    .then(a.entry.cmp(&b.entry))
+            });
+        } else {
+            self.rows.sort_by(|a, b| {
+                b.last_seen
+                    .cmp(&a.last_seen)
+                    .then(b.last_line.cmp(&a.last_line))
+                    .then(b.count.cmp(&a.count))
+                    .then(a.entry.cmp(&b.entry))
+            });
+        }
+    }
+}
+
 /// The user's versions, shareable with the search thread.
 pub type Versions = Arc<dyn Lookup + Send + Sync>;
 
@@ -282,6 +321,8 @@ pub struct State {
     pub skipped: usize,
     /// Whether colours are on (off with NO_COLOR).
     pub color: bool,
+    /// The followed log, in log mode: its findings are the list while the query is empty.
+    pub log: Option<LogView>,
 }
 
 impl State {
@@ -308,6 +349,7 @@ impl State {
             size,
             skipped: 0,
             color: true,
+            log: None,
         };
         s.set_entries(entries, Arc::new(origins));
         s
@@ -377,6 +419,19 @@ impl State {
         self.tallies
             .get(&(entry.to_string(), workaround.to_string()))
             .copied()
+    }
+
+    /// Whether the list shows the followed log's findings (log mode, empty query).
+    pub fn findings_shown(&self) -> bool {
+        self.log.is_some() && self.query.text.is_empty()
+    }
+
+    /// The finding behind row `i` of the list, when it shows findings.
+    pub fn finding(&self, i: usize) -> Option<&Tracked> {
+        self.log
+            .as_ref()
+            .filter(|_| self.findings_shown())
+            .and_then(|l| l.rows.get(i))
     }
 
     /// Whether an overlay (help or popup) takes the keys.

@@ -5,6 +5,7 @@ use super::action::Action;
 use super::state::{Focus, Pane, SnippetPopup, State, Visit};
 use super::view::content::pane_text;
 use super::view::layout::{self, Areas};
+use crate::kb::search::Hit;
 use crate::kb::{markdown, redact};
 
 /// How many followed entries Back can return through.
@@ -266,6 +267,44 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::ClearToast => s.toast = None,
+        Action::LogUpdate { rows, lines, open } => {
+            if let Some(log) = s.log.as_mut() {
+                log.rows = rows;
+                log.lines = lines;
+                log.open = open;
+                log.sort();
+            }
+            if s.findings_shown() {
+                show_findings(s);
+            }
+        }
+        Action::LogAsQuery(text) => {
+            s.log = None;
+            if s.query.text.is_empty() {
+                s.query = super::state::Query::new(text.trim_end_matches('\n'));
+            }
+            search(s, &mut fx);
+        }
+        Action::ToggleOrder => match s.log.as_mut() {
+            Some(log) => {
+                log.by_count = !log.by_count;
+                log.sort();
+                s.toast = Some(
+                    if log.by_count {
+                        "findings: most frequent first"
+                    } else {
+                        "findings: most recent first"
+                    }
+                    .into(),
+                );
+                if s.findings_shown() {
+                    show_findings(s);
+                }
+            }
+            None => {
+                s.toast = Some("^T orders a followed log's findings (errdex --follow FILE)".into())
+            }
+        },
         Action::FocusPane(p) => {
             if s.selected_entry().is_some() {
                 s.focus = Focus::Entry(p);
@@ -278,10 +317,46 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
 
 fn search(s: &mut State, fx: &mut Vec<Effect>) {
     s.results.asked += 1;
+    if s.findings_shown() {
+        // In log mode an empty query lists the log's findings, not the whole corpus.
+        s.results.answered = s.results.asked;
+        s.results.selected = 0;
+        s.results.offset = 0;
+        show_findings(s);
+        return;
+    }
     fx.push(Effect::Search {
         generation: s.results.asked,
         query: s.query.text.clone(),
     });
+}
+
+/// The list becomes the log's findings, in the order of `log.rows`; the selection stays on
+/// the same entry when the rows move.
+fn show_findings(s: &mut State) {
+    let Some(log) = s.log.as_ref() else {
+        return;
+    };
+    let was = s.results.hits.get(s.results.selected).map(|h| h.doc);
+    s.results.hits = log
+        .rows
+        .iter()
+        .filter(|t| t.entry < s.entries.len())
+        .map(|t| Hit {
+            doc: t.entry,
+            score: t.count as f64,
+            confidence: crate::kb::search::Confidence::Exact,
+            signals: Default::default(),
+            title_matches: Vec::new(),
+        })
+        .collect();
+    s.results.total = s.results.hits.len();
+    s.results.answered = s.results.asked;
+    if let Some(doc) = was
+        && let Some(i) = s.results.hits.iter().position(|h| h.doc == doc)
+    {
+        s.results.selected = i;
+    }
 }
 
 fn edit(s: &mut State, fx: &mut Vec<Effect>, f: impl FnOnce(&mut super::state::Query)) {

@@ -281,3 +281,51 @@ fn mistyped_options_are_usage_errors_and_pasted_dashes_are_queries() {
     assert_ne!(out.status.code(), Some(2), "{out:?}");
     serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).expect("JSON");
 }
+
+#[test]
+fn man_prints_a_roff_page_with_every_subcommand() {
+    let h = home();
+    let out = errdex(h.path()).arg("man").output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = stdout(&out);
+    assert!(page.contains(".TH errdex 1"), "{page}");
+    for section in [".SH NAME", ".SH SYNOPSIS", ".SH OPTIONS", ".SH SUBCOMMANDS"] {
+        assert!(page.contains(section), "{section} missing");
+    }
+    for sub in ["search", "scan", "lint", "import", "man", "completions"] {
+        assert!(page.contains(&format!("errdex\\-{sub}(1)")), "{sub}");
+    }
+    assert!(
+        page.contains("\\-\\-follow"),
+        "the follow flag is documented"
+    );
+    // --out-dir writes the pages the main one refers to.
+    let dir = h.path().join("man1");
+    let out = errdex(h.path())
+        .args(["man", "--out-dir"])
+        .arg(&dir)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let scan = std::fs::read_to_string(dir.join("errdex-scan.1")).expect("errdex-scan.1");
+    assert!(
+        scan.contains(".TH errdex-scan 1") && scan.contains("\\-\\-from\\-start"),
+        "{scan}"
+    );
+    assert!(dir.join("errdex.1").is_file());
+}
+
+#[test]
+fn follow_without_a_terminal_points_to_scan_follow() {
+    let h = home();
+    let out = errdex(h.path())
+        .args(["--follow", "app.log"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("errdex scan --follow"),
+        "{}",
+        stderr(&out)
+    );
+}

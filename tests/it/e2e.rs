@@ -440,3 +440,139 @@ fn an_uncovered_error_says_so_and_ctrl_o_writes_an_entry_for_it() {
     t.cmd(&["send-keys", "C-c"]);
     t.wait_for("a clean exit", |s| s.contains("exit=0"));
 }
+
+const REFUSED_LINE: &str =
+    "2026-12-06T10:00:01Z ERROR dial tcp 10.0.0.5:8443: connect: connection refused";
+const TOO_MANY_LINE: &str = "2026-12-06T10:00:02Z FATAL:  sorry, too many clients already";
+
+fn append_line(path: &Path, line: &str) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .expect("open the log");
+    writeln!(f, "{line}").expect("append");
+}
+
+/// The row of the findings list (it has a count) whose title has `title`.
+fn row<'s>(screen: &'s str, title: &str) -> Option<&'s str> {
+    screen
+        .lines()
+        .find(|l| l.contains('×') && l.contains(title))
+}
+
+#[test]
+fn follow_lists_a_logs_known_errors_live_enter_opens_one_and_esc_returns() {
+    let h = home();
+    let log = h.path().join("app.log");
+    std::fs::write(&log, format!("{REFUSED_LINE}\nINFO before\n")).expect("write");
+    let bin = assert_cmd::cargo::cargo_bin("errdex");
+    let cmd = format!(
+        "env -u ERRDEX_PATH HOME={h} XDG_DATA_HOME={h}/data TERM=xterm-256color sh -c '{} --follow {}; echo exit=$?; sleep 30'",
+        bin.display(),
+        log.display(),
+        h = h.path().display()
+    );
+    let Some(t) = Tmux::start(&cmd) else {
+        return;
+    };
+    // What the file held before is not a finding; the status line counts what is read.
+    t.wait_for("the empty findings list", |s| {
+        s.contains("app.log: 0 known errors") && s.contains("following")
+    });
+    // The follower may still be opening the file: give it time to reach the end first.
+    std::thread::sleep(Duration::from_millis(500));
+    append_line(&log, REFUSED_LINE);
+    append_line(&log, TOO_MANY_LINE);
+    append_line(&log, REFUSED_LINE);
+    let s = t.wait_for("two findings with counts", |s| {
+        s.contains("app.log: 2 known errors")
+            && row(s, "dial tcp").is_some_and(|r| r.contains("2×"))
+            && row(s, "FATAL:  sorry").is_some_and(|r| r.contains("1×"))
+    });
+    assert!(s.contains("3 lines"), "{s}");
+    // Counts go on while it runs.
+    append_line(&log, TOO_MANY_LINE);
+    append_line(&log, TOO_MANY_LINE);
+    t.wait_for("the count to grow", |s| {
+        row(s, "FATAL:  sorry").is_some_and(|r| r.contains("3×"))
+    });
+    // Ctrl-T orders by count: the most frequent first.
+    t.cmd(&["send-keys", "C-t"]);
+    t.wait_for("count order", |s| {
+        s.contains("by count")
+            && s.lines()
+                .position(|l| l.contains("too many clients") && l.contains('×'))
+                < s.lines()
+                    .position(|l| l.contains("dial tcp") && l.contains('×'))
+    });
+    // The selection stayed on the entry it was on; Up picks the top one, Enter opens it.
+    t.cmd(&["send-keys", "Up"]);
+    t.wait_for("the top row selected", |s| {
+        s.lines()
+            .any(|l| l.contains('▶') && l.contains("FATAL:  sorry") && l.contains('×'))
+    });
+    t.cmd(&["send-keys", "Enter"]);
+    t.wait_for("the entry", |s| {
+        s.contains("postgres/too-many-clients")
+            && s.contains("Workarounds")
+            && s.contains("Dead ends")
+    });
+    // Esc comes back to the findings.
+    t.cmd(&["send-keys", "Escape"]);
+    t.wait_for("the findings again", |s| {
+        s.contains("app.log: 2 known errors")
+    });
+    // Typing searches the whole corpus; clearing the query shows the findings again.
+    t.cmd(&[
+        "send-keys",
+        "-l",
+        "x509: certificate signed by unknown authority",
+    ]);
+    t.wait_for("corpus results", |s| {
+        s.contains(" Results ") && s.contains("tls/x509-certificate-signed-by-unknown-authority")
+    });
+    t.cmd(&["send-keys", "C-u"]);
+    t.wait_for("the findings after clearing", |s| {
+        s.contains("app.log: 2 known errors")
+    });
+    t.cmd(&["send-keys", "C-c"]);
+    t.wait_for("a clean exit", |s| s.contains("exit=0"));
+}
+
+#[test]
+fn an_endless_piped_stream_draws_at_once_and_lists_what_arrives() {
+    let h = home();
+    let log = h.path().join("stream.log");
+    std::fs::write(&log, format!("INFO first line\n{REFUSED_LINE}\n")).expect("write");
+    let bin = assert_cmd::cargo::cargo_bin("errdex");
+    // tail -f never ends, like kubectl logs -f.
+    let cmd = format!(
+        "env -u ERRDEX_PATH HOME={h} XDG_DATA_HOME={h}/data TERM=xterm-256color sh -c 'tail -n +1 -f {} | {}; echo exit=$?; sleep 30'",
+        log.display(),
+        bin.display(),
+        h = h.path().display()
+    );
+    let Some(t) = Tmux::start(&cmd) else {
+        return;
+    };
+    t.wait_for("the first frame with the stream's finding", |s| {
+        s.contains("stdin: 1 known error")
+            && row(s, "dial tcp").is_some_and(|r| r.contains("1×"))
+            && s.contains("following")
+    });
+    append_line(&log, TOO_MANY_LINE);
+    t.wait_for("the new finding", |s| {
+        s.contains("stdin: 2 known errors") && row(s, "FATAL:  sorry").is_some()
+    });
+    t.cmd(&["send-keys", "Enter"]);
+    t.wait_for("an entry", |s| s.contains("Workarounds"));
+    t.cmd(&["send-keys", "Escape"]);
+    t.wait_for("the findings", |s| s.contains("stdin: 2 known errors"));
+    t.cmd(&["send-keys", "C-c"]);
+    // The shell waits for tail too, which ends at its next write into the closed pipe.
+    std::thread::sleep(Duration::from_millis(300));
+    append_line(&log, "INFO after");
+    t.wait_for("a clean exit", |s| s.contains("exit=0"));
+}

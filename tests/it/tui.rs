@@ -437,3 +437,91 @@ fn a_huge_paste_is_cut_to_the_query_limit_and_still_searches() {
     let (hits, _) = index.search_counted(query, 5);
     assert_eq!(s.entries[hits[0].doc].id, "tcp/connection-reset-by-peer");
 }
+
+/// A finding of entry `doc`, `count` times, last seen `secs` after an epoch.
+fn tracked(doc: usize, count: u64, secs: u64) -> errdex::kb::follow::Tracked {
+    let mut f = errdex::kb::follow::Findings::new(1);
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000 + secs);
+    f.add(
+        &errdex::kb::follow::Batch {
+            input: 0,
+            lines: count,
+            head: None,
+            hits: vec![errdex::kb::follow::Hit {
+                entry: doc,
+                count,
+                first_line: 1,
+                last_line: count,
+                sample: "x".into(),
+            }],
+        },
+        at,
+    );
+    f.all.remove(0)
+}
+
+#[test]
+fn log_mode_lists_findings_while_the_query_is_empty_and_searches_when_typing() {
+    let entries = entries();
+    let mut s = State::new(Arc::clone(&entries), "", (120, 40));
+    s.log = Some(errdex::tui::state::LogView {
+        name: "app.log".into(),
+        open: true,
+        ..Default::default()
+    });
+    let rows = vec![tracked(0, 5, 10), tracked(1, 9, 5)];
+    let fx = update(
+        &mut s,
+        Action::LogUpdate {
+            rows,
+            lines: 14,
+            open: true,
+        },
+    );
+    assert!(fx.is_empty(), "findings need no search: {fx:?}");
+    // Latest first: entry 0 was seen last.
+    let docs = |s: &State| s.results.hits.iter().map(|h| h.doc).collect::<Vec<_>>();
+    assert_eq!(docs(&s), [0, 1]);
+    // The selection stays on its entry when the order changes.
+    update(&mut s, Action::SelectNext);
+    update(&mut s, Action::ToggleOrder);
+    assert_eq!(docs(&s), [1, 0], "most frequent first");
+    assert_eq!(s.selected_doc(), Some(1));
+    update(&mut s, Action::FocusEntry);
+    assert!(matches!(s.focus, Focus::Entry(_)));
+    update(&mut s, Action::Back);
+    assert_eq!(s.focus, Focus::List);
+    // Typing searches every entry; clearing the query brings the findings back.
+    let fx = update(&mut s, Action::InsertChar('x'));
+    assert!(matches!(fx.as_slice(), [Effect::Search { .. }]), "{fx:?}");
+    assert!(!s.findings_shown());
+    let fx = update(&mut s, Action::ClearQuery);
+    assert!(fx.is_empty());
+    assert_eq!(docs(&s), [1, 0]);
+    // A late answer to the typed query does not replace the findings.
+    let typed = s.results.asked - 1;
+    update(
+        &mut s,
+        Action::Results {
+            generation: typed,
+            hits: vec![],
+            total: 0,
+        },
+    );
+    assert_eq!(docs(&s), [1, 0]);
+}
+
+#[test]
+fn a_short_piped_message_becomes_the_query() {
+    let mut s = State::new(entries(), "", (120, 40));
+    s.log = Some(errdex::tui::state::LogView::default());
+    let fx = update(
+        &mut s,
+        Action::LogAsQuery("14 UNAVAILABLE: read ECONNRESET\n".into()),
+    );
+    assert!(s.log.is_none());
+    assert_eq!(s.query.text, "14 UNAVAILABLE: read ECONNRESET");
+    assert!(
+        matches!(fx.as_slice(), [Effect::Search { query, .. }] if query == "14 UNAVAILABLE: read ECONNRESET")
+    );
+}

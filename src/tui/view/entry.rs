@@ -42,13 +42,30 @@ pub fn draw(frame: &mut Frame<'_>, areas: &Areas, state: &State, theme: Theme) {
                 second.push(Span::styled(note, style));
             }
         }
-        let lines = vec![
+        let mut lines = vec![
             Line::from(vec![
                 Span::styled(lead, theme.dim()),
                 Span::styled(title, theme.heading()),
             ]),
             Line::from(second),
         ];
+        if h.height >= 3
+            && state.shown.is_none()
+            && let (Some(t), Some(log)) = (state.finding(state.results.selected), &state.log)
+        {
+            let seen = format!(
+                " {}× in {}, last at line {}: ",
+                t.count, log.name, t.last_line
+            );
+            let sample = wrap::truncate(
+                &text::inline(&t.last_sample),
+                w.saturating_sub(wrap::width(&seen)),
+            );
+            lines.push(Line::from(vec![
+                Span::styled(wrap::truncate(&text::inline(&seen), w), theme.dim()),
+                Span::styled(sample, theme.good()),
+            ]));
+        }
         frame.render_widget(Paragraph::new(lines), h);
     }
     if let Some(t) = areas.tabs {

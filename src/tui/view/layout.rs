@@ -56,7 +56,12 @@ pub fn areas(state: &State) -> Option<Areas> {
     let status = Rect::new(0, h - 1, w, 1);
     let body = Rect::new(0, 1, w, h - 2);
     let (list, entry) = if w >= SIDE_BY_SIDE {
-        let lw = (w * 38 / 100).clamp(30, 56);
+        // Findings carry a count and an age before the title: a wider list.
+        let lw = if state.findings_shown() {
+            (w * 45 / 100).clamp(30, 70)
+        } else {
+            (w * 38 / 100).clamp(30, 56)
+        };
         (
             Some(Rect::new(0, body.y, lw, body.height)),
             Rect::new(lw, body.y, w - lw, body.height),
@@ -84,8 +89,17 @@ pub fn areas(state: &State) -> Option<Areas> {
     if entry.height < 3 {
         return Some(out);
     }
-    out.header = Some(Rect::new(entry.x, entry.y, entry.width, 2));
-    let area = Rect::new(entry.x, entry.y + 2, entry.width, entry.height - 2);
+    // A finding of a followed log adds a line: how often, where, and the log's own line.
+    let head = if state.shown.is_none()
+        && state.finding(state.results.selected).is_some()
+        && entry.height >= 8
+    {
+        3
+    } else {
+        2
+    };
+    out.header = Some(Rect::new(entry.x, entry.y, entry.width, head));
+    let area = Rect::new(entry.x, entry.y + head, entry.width, entry.height - head);
     if area.height >= STACK_MIN {
         let inner = area.width.saturating_sub(2) as usize;
         let want = |p: Pane| pane_text(state, e, p, inner).lines.len() as u16 + 2;

@@ -47,6 +47,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Backspace (entry)", "back, as Esc"),
     ("? (entry)  F1", "this help"),
     ("^O", "write a new entry from the query, in $EDITOR"),
+    ("^T", "log mode: order findings by count / by recency"),
     ("^Z  ^C", "suspend, quit"),
     ("mouse", "wheel scrolls, click selects"),
 ];

@@ -85,12 +85,17 @@ const ENTRY_HINTS: &[&str] = &[
 
 /// Draw the status line: a toast, or the key hints that fit, and the skipped-entries count.
 pub fn status_line(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
-    let right = if state.skipped > 0 {
+    let mut right = if state.skipped > 0 {
         let s = if state.skipped == 1 { "y" } else { "ies" };
         format!(" {} entr{s} skipped — errdex lint ", state.skipped)
     } else {
         String::new()
     };
+    if let Some(log) = &state.log {
+        // In log mode: lines read and whether the stream is still open, always in view.
+        let open = if log.open { "following" } else { "ended" };
+        right = format!(" {} lines · {open}{right}", log.lines);
+    }
     let room = (area.width as usize).saturating_sub(wrap::width(&right));
     let left = match &state.toast {
         Some(t) => Span::styled(wrap::truncate(&format!(" {t}"), room), theme.good()),
@@ -100,6 +105,8 @@ pub fn status_line(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Them
             // When nothing matches, writing the entry is the thing to do: say it first.
             let first: &[&str] = if !in_entry && state.weak_only() {
                 &["^O write an entry for this error"]
+            } else if !in_entry && state.findings_shown() {
+                &["Enter open", "^T order", "type to search all"]
             } else {
                 &[]
             };
@@ -107,7 +114,7 @@ pub fn status_line(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Them
             for h in first.iter().chain(
                 hints
                     .iter()
-                    .filter(|h| first.is_empty() || **h != "^O new entry"),
+                    .filter(|h| first.is_empty() || (**h != "^O new entry" && !first.contains(h))),
             ) {
                 let next = if s.is_empty() {
                     format!(" {h}")
