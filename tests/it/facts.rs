@@ -283,11 +283,11 @@ fn reviewed_entries_back_every_wording_and_their_share_does_not_fall() {
         })
         .collect();
     let share = checked.len() as f64 / entries.len() as f64;
-    // A ratchet at the share reached (92.3%, 337 of 365); the goal is 95%, and the floor
-    // rises as reviews land so that none is lost.
+    // A ratchet at the share reached: 364 of 365 (99.7%); the one left is the seed, whose
+    // title nothing was found to print. New entries must come reviewed to keep it.
     assert!(
-        share >= 0.92,
-        "{} of {} entries reviewed or reproduced ({:.1}%); the floor is 92%",
+        share >= 0.99,
+        "{} of {} entries reviewed or reproduced ({:.1}%); the floor is 99%",
         checked.len(),
         entries.len(),
         share * 100.0
@@ -302,4 +302,50 @@ fn reviewed_entries_back_every_wording_and_their_share_does_not_fall() {
             );
         }
     }
+}
+
+#[test]
+fn react_says_which_updates_throw_and_which_only_warn() {
+    let entries = bundled_entries();
+    let rc = &entry(&entries, "react-nextjs/maximum-update-depth-exceeded").root_cause;
+    assert!(
+        rc.contains("componentDidUpdate") && rc.contains("useLayoutEffect"),
+        "the synchronous nested updates that throw: {rc}"
+    );
+    assert!(
+        rc.contains("useEffect does not throw") && rc.contains("warning"),
+        "a useEffect loop only warns: {rc}"
+    );
+    // The React 19 warning has no "Warning:" prefix; it still ranks the entry first.
+    ranks_first_by_its_wording(
+        &entries,
+        "Maximum update depth exceeded. This can happen when a component calls setState inside useEffect, but useEffect either doesn't have a dependency array, or one of the dependencies changes on every render.",
+        "react-nextjs/maximum-update-depth-exceeded",
+    );
+}
+
+#[test]
+fn the_session_reviews_keep_their_corrections() {
+    let entries = bundled_entries();
+    // fail2ban's ban refuses the connection; it is not a cause of this reset.
+    let kex = entry(&entries, "ssh/kex-exchange-identification-connection-reset");
+    assert!(!kex.root_cause.contains("fail2ban"), "{}", kex.root_cause);
+    assert!(kex.root_cause.contains("MaxStartups") && kex.root_cause.contains("10:30:100"));
+    // PyMySQL names the socket error inside the 2006 message.
+    ranks_first_by_its_wording(
+        &entries,
+        "pymysql.err.OperationalError: (2006, \"MySQL server has gone away (BrokenPipeError(32, 'Broken pipe'))\")",
+        "mysql/server-has-gone-away",
+    );
+    // The write queue default changed in 7.9.
+    let es = entry(&entries, "elasticsearch/rejected-execution-queue-full");
+    assert!(es.root_cause.contains("10000") && es.root_cause.contains("7.9"));
+    // The seed keeps its id, title and rates, and is not claimed reviewed.
+    let seed = entry(&entries, "grpc/grpc-connection-reset-by-peer");
+    assert_eq!(
+        seed.title,
+        "UNAVAILABLE: grpc: connection error: connection reset by peer"
+    );
+    assert_eq!(seed.verification, Verification::AiGenerated);
+    assert!(seed.fix_rate.is_some());
 }
