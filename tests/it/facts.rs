@@ -349,3 +349,18 @@ fn the_session_reviews_keep_their_corrections() {
     assert_eq!(seed.verification, Verification::AiGenerated);
     assert!(seed.fix_rate.is_some());
 }
+
+#[test]
+fn the_second_recheck_corrections_hold() {
+    let entries = bundled_entries();
+    // ioredis: 2 resends the failed command (it can loop for ever against a replica); 1
+    // rejects it and reconnects.
+    let ro = snippets(entry(&entries, "redis/readonly-replica"));
+    assert!(ro.contains("? 1 : false") && !ro.contains("? 2 :"), "{ro}");
+    // Kafka since 1.1.0 answers TOPIC_AUTHORIZATION_FAILED for a topic the principal may
+    // not see: ACLs are a dead end here, not a workaround.
+    let k = entry(&entries, "kafka/unknown-topic-or-partition");
+    assert!(k.root_cause.contains("TOPIC_AUTHORIZATION_FAILED"));
+    assert!(k.workarounds.iter().all(|w| !w.title.contains("ACL")));
+    assert!(k.dead_ends.iter().any(|d| d.title.contains("ACL")));
+}
