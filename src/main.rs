@@ -54,6 +54,9 @@ fn explore(cli: &Cli) -> Result<u8, CliError> {
         return cli::run(cli, &search);
     }
     let catalog = cli::load_catalog(cli);
+    for note in &catalog.notes {
+        eprintln!("errdex: {note}");
+    }
     let packages = errdex::kb::fit::packages(catalog.entries.iter().map(|l| &l.entry));
     let mut options = cli::explorer_options(cli, &packages);
     if piped {

@@ -15,7 +15,7 @@ use crate::tui::state::{Tallies, Tally};
 /// those first.
 pub fn options(cli: &Cli, packages: &std::collections::BTreeSet<String>) -> Options {
     let setup = super::setup(cli);
-    let (no_bundled, extra) = (cli.no_bundled, cli.entries.clone());
+    let (no_bundled, no_cache, extra) = (cli.no_bundled, cli.no_cache, cli.entries.clone());
     let file = OutcomesFile::from_process();
     let reading = file.clone();
     // Read while the screen opens; what could not be read is counted for the status line
@@ -58,7 +58,7 @@ pub fn options(cli: &Cli, packages: &std::collections::BTreeSet<String>) -> Opti
             .summary_preferring(200, |p| wanted.contains(&norm(p)))
     });
     Options {
-        reload: Box::new(move || super::load_sources(no_bundled, &extra)),
+        reload: Box::new(move || super::load_sources(no_bundled, no_cache, &extra)),
         versions_note: note,
         versions: Arc::new(setup.versions),
         tallies: Some(tallies),

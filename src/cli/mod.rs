@@ -52,6 +52,10 @@ pub struct Cli {
     /// Leave out the corpus bundled into errdex.
     #[arg(long, global = true)]
     pub no_bundled: bool,
+    /// Load every entry file again instead of reusing what the cache folder kept from the
+    /// last run (and leave the cache as it is).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
     /// A version you run, as PKG=VERSION (repeatable; overrides the config file and what
     /// is detected in the current folder). Entries that do not concern it rank lower.
     #[arg(
@@ -132,17 +136,25 @@ pub const ERROR: u8 = 2;
 
 /// Load the catalog the global flags ask for.
 pub fn load_catalog(cli: &Cli) -> Catalog {
-    load_sources(cli.no_bundled, &cli.entries)
+    load_sources(cli.no_bundled, cli.no_cache, &cli.entries)
 }
 
 /// Load the bundled corpus (unless `no_bundled`), the environment's folders and `extra`.
 /// The environment is read at each call: the user's folder may have appeared since.
-pub fn load_sources(no_bundled: bool, extra: &[PathBuf]) -> Catalog {
-    load::load(&Sources::new(&SourceEnv::from_process(), no_bundled, extra))
+pub fn load_sources(no_bundled: bool, no_cache: bool, extra: &[PathBuf]) -> Catalog {
+    let sources = Sources::new(&SourceEnv::from_process(), no_bundled, extra);
+    load::load(&if no_cache {
+        sources.without_cache()
+    } else {
+        sources
+    })
 }
 
 /// Say on stderr that some entries were skipped, without the details (lint has those).
 pub fn note_skipped(catalog: &Catalog) {
+    for note in &catalog.notes {
+        eprintln!("errdex: {note}");
+    }
     let skipped = catalog.skipped();
     if skipped > 0 {
         let s = if skipped == 1 { "" } else { "s" };

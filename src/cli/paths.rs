@@ -7,6 +7,17 @@ use crate::kb::outcomes::{ENV_VAR, OutcomesFile};
 use crate::kb::paths::Paths;
 use crate::text;
 
+/// How many folder caches there are and their size in bytes.
+fn cache_files(dir: &std::path::Path) -> (usize, u64) {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return (0, 0);
+    };
+    read.flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("sources-"))
+        .filter_map(|e| e.metadata().ok())
+        .fold((0, 0), |(n, b), m| (n + 1, b + m.len()))
+}
+
 /// Print each folder on its own line as `name: path`.
 pub fn run() -> Result<u8, CliError> {
     let mut out = io::stdout().lock();
@@ -15,7 +26,14 @@ pub fn run() -> Result<u8, CliError> {
             writeln!(out, "entries: {}", p.entries_dir.display())?;
             writeln!(out, "data:    {}", p.data_dir.display())?;
             writeln!(out, "config:  {}", p.config_dir.display())?;
-            writeln!(out, "cache:   {}", p.cache_dir.display())?;
+            let (n, bytes) = cache_files(&p.cache_dir);
+            writeln!(
+                out,
+                "cache:   {} ({n} folder cache{}, {} KiB; --no-cache bypasses it, deleting it is safe)",
+                p.cache_dir.display(),
+                if n == 1 { "" } else { "s" },
+                bytes.div_ceil(1024)
+            )?;
         }
         None => writeln!(
             out,

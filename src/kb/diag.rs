@@ -3,7 +3,9 @@
 use std::fmt;
 
 /// How bad a problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     /// The entry still loads, but lint fails.
     Warning,
@@ -12,7 +14,7 @@ pub enum Severity {
 }
 
 /// One problem found while loading or linting, pointing at `file:line:column`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// The file as the user named it (or `entries/...` for bundled files).
     pub file: String,

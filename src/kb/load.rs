@@ -48,6 +48,8 @@ pub struct Catalog {
     pub entries: Vec<Loaded>,
     /// Problems found, in source order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Things to tell the user that are not about entries (a cache that could not be read).
+    pub notes: Vec<String>,
 }
 
 impl Catalog {
@@ -79,6 +81,8 @@ pub struct Sources {
     pub bundled: bool,
     /// Folders, lowest precedence first (user data folder, ERRDEX_PATH, --entries).
     pub dirs: Vec<PathBuf>,
+    /// Where to keep what loading each folder gave (None: load every file every time).
+    pub cache: Option<PathBuf>,
 }
 
 /// The environment the sources depend on, injectable for tests.
@@ -88,14 +92,18 @@ pub struct SourceEnv {
     pub user_entries: Option<PathBuf>,
     /// The value of `ERRDEX_PATH`.
     pub errdex_path: Option<String>,
+    /// errdex's cache folder, if the platform has one.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl SourceEnv {
     /// Read the real environment.
     pub fn from_process() -> Self {
+        let paths = super::paths::Paths::discover();
         SourceEnv {
-            user_entries: super::paths::Paths::discover().map(|p| p.entries_dir),
+            user_entries: paths.as_ref().map(|p| p.entries_dir.clone()),
             errdex_path: std::env::var("ERRDEX_PATH").ok(),
+            cache_dir: paths.map(|p| p.cache_dir),
         }
     }
 }
@@ -116,7 +124,14 @@ impl Sources {
         Sources {
             bundled: !no_bundled,
             dirs,
+            cache: env.cache_dir.clone(),
         }
+    }
+
+    /// The same sources, loaded without the cache (`--no-cache`).
+    pub fn without_cache(mut self) -> Self {
+        self.cache = None;
+        self
     }
 }
 
@@ -158,7 +173,14 @@ pub fn load(sources: &Sources) -> Catalog {
         }
     }
     for dir in &sources.dirs {
-        let (entries, diags) = load_path(dir);
+        let (entries, diags) = match &sources.cache {
+            Some(cache_dir) if dir.is_dir() => {
+                let (entries, diags, notes) = load_dir_cached(dir, cache_dir);
+                catalog.notes.extend(notes);
+                (entries, diags)
+            }
+            _ => load_path(dir),
+        };
         catalog.diagnostics.extend(diags);
         for loaded in entries {
             add(&mut catalog, loaded);
@@ -175,6 +197,118 @@ pub fn load_path(path: &Path) -> (Vec<Loaded>, Vec<Diagnostic>) {
     let (loaded, more) = load_files(&files);
     diags.extend(more);
     (loaded.into_iter().map(|(l, _)| l).collect(), diags)
+}
+
+/// Load every entry file below the folder `dir` as [`load_path`] does, reusing what the
+/// cache in `cache_dir` knows about files that did not change, and loading the others on
+/// every core. Returns the entries, the problems and notes about the cache itself.
+pub fn load_dir_cached(
+    dir: &Path,
+    cache_dir: &Path,
+) -> (Vec<Loaded>, Vec<Diagnostic>, Vec<String>) {
+    let mut diags = Vec::new();
+    let files = yaml_files(dir, &mut diags);
+    let mut cache = super::cache::FolderCache::open(cache_dir, dir);
+    let mut results: Vec<Option<(super::cache::Stamp, super::cache::FileResult, bool)>> =
+        Vec::with_capacity(files.len());
+    let mut misses = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        let stamp = std::fs::metadata(file)
+            .ok()
+            .map(|m| super::cache::Stamp::of(&m));
+        match stamp.and_then(|s| cache.take(file, s).map(|r| (s, r))) {
+            Some((s, r)) => results.push(Some((s, r, false))),
+            None => {
+                results.push(None);
+                misses.push((i, stamp));
+            }
+        }
+    }
+    // Load what the cache did not have, spread over the cores.
+    let loaded = parallel_map(&misses, |&(i, _)| {
+        let (entry, _, diags) = load_file(&files[i]);
+        super::cache::FileResult { entry, diags }
+    });
+    for ((i, stamp), result) in misses.into_iter().zip(loaded) {
+        // A file whose metadata could not be read gets a stamp no later run matches.
+        results[i] = Some((stamp.unwrap_or_default(), result, true));
+    }
+    // Only a changed folder rewrites its cache, and only then are the entries copied for it.
+    let save = cache.stale() || results.iter().flatten().any(|(_, _, fresh)| *fresh);
+    let mut entries = Vec::new();
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    for (file, r) in files.iter().zip(results) {
+        let Some((stamp, result, fresh)) = r else {
+            continue;
+        };
+        diags.extend(result.diags.iter().cloned());
+        let entry = if save {
+            let entry = result.entry.clone();
+            cache.keep(file.clone(), stamp, result, fresh);
+            entry
+        } else {
+            result.entry
+        };
+        if let Some(entry) = entry {
+            if let Some(first) = seen.get(&entry.id) {
+                diags.push(duplicate_id(file, &entry.id, first));
+            } else {
+                seen.insert(entry.id.clone(), file.clone());
+                entries.push(Loaded {
+                    entry,
+                    origin: Origin::File(file.clone()),
+                });
+            }
+        }
+    }
+    let mut notes: Vec<String> = cache.note.take().into_iter().collect();
+    if save {
+        notes.extend(cache.save());
+    }
+    (entries, diags, notes)
+}
+
+/// The problem of a second file defining an id already loaded from `first`.
+fn duplicate_id(file: &Path, id: &str, first: &Path) -> Diagnostic {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let (line, column) = locate(&text, &parse_path("id"));
+    Diagnostic {
+        file: file.display().to_string(),
+        line,
+        column,
+        severity: Severity::Error,
+        message: format!("duplicate id `{id}`"),
+        hint: Some(format!(
+            "`{}` already defines it; give one of them another id",
+            first.display()
+        )),
+    }
+}
+
+/// `f` over `items` on every core, results in order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if items.len() < 64 || cores < 2 {
+        return items.iter().map(&f).collect();
+    }
+    let per = items.len().div_ceil(cores);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = items
+            .chunks(per)
+            .map(|chunk| {
+                (
+                    chunk,
+                    scope.spawn(move || chunk.iter().map(f).collect::<Vec<R>>()),
+                )
+            })
+            .collect();
+        // A thread that died is redone here, so every item keeps its result.
+        handles
+            .into_iter()
+            .flat_map(|(chunk, h)| h.join().unwrap_or_else(|_| chunk.iter().map(f).collect()))
+            .collect()
+    })
 }
 
 /// Load the given files as one set, keeping each entry's text (for locating later

@@ -2,6 +2,7 @@
 //! Nothing here draws on a terminal.
 
 pub mod author;
+pub mod cache;
 pub mod config;
 pub mod diag;
 pub mod entry;

@@ -1,5 +1,6 @@
 mod authoring;
 mod bundled;
+mod cache;
 mod cli;
 mod config;
 mod corpus;

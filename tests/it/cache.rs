@@ -1,0 +1,222 @@
+//! The cache of user entry folders: reused when nothing changed, never stale, never fatal.
+
+use std::fs;
+use std::path::Path;
+
+use super::{errdex, home, stderr, stdout};
+
+/// An entry file's text with this id and title word.
+fn entry(id: &str, word: &str) -> String {
+    format!(
+        "id: {id}\ntitle: \"{word} happened in the cache test\"\ndomain: net\ncategory: network_error\n\
+         verification: authored\nroot_cause: |\n  A test entry about {word}.\nworkarounds:\n  - title: Do a thing\n    \
+         snippet:\n      language: bash\n      code: |\n        echo {word}\ndead_ends:\n  - title: Wait\n    why: It does not pass.\n"
+    )
+}
+
+/// `errdex search --json --no-bundled QUERY` with `dir` as ERRDEX_PATH: the ids found, and
+/// stderr.
+fn search(home: &Path, dir: &Path, query: &str, extra: &[&str]) -> (Vec<String>, String) {
+    let out = errdex(home)
+        .env("ERRDEX_PATH", dir)
+        .args(extra)
+        .args(["--no-bundled", "search", "--json", query])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let ids = v
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|h| h["id"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    (ids, stderr(&out))
+}
+
+/// The title of entry `id` as loaded with `dir` as ERRDEX_PATH, None when it is not there.
+fn title(home: &Path, dir: &Path, id: &str) -> Option<String> {
+    let out = errdex(home)
+        .env("ERRDEX_PATH", dir)
+        .args(["--no-bundled", "show", "--json", id])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    v["title"].as_str().map(String::from)
+}
+
+fn cache_files(home: &Path) -> Vec<std::path::PathBuf> {
+    let dir = home.join("cache/errdex");
+    fs::read_dir(&dir)
+        .map(|r| {
+            r.flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("sources-"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Make `file`'s time older than the cache's racy window, as a file edited a while ago is.
+fn age(file: &Path) {
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    let f = fs::File::options().write(true).open(file).expect("open");
+    f.set_modified(old).expect("set mtime");
+}
+
+#[test]
+fn the_cache_follows_edits_additions_and_deletions() {
+    let h = home();
+    let dir = h.path().join("team");
+    fs::create_dir_all(dir.join("net")).expect("mkdir");
+    let a = dir.join("net/a.yaml");
+    let b = dir.join("net/b.yaml");
+    fs::write(&a, entry("net/a", "kumquat")).expect("write");
+    fs::write(&b, entry("net/b", "rutabaga")).expect("write");
+    age(&a);
+    age(&b);
+    let (ids, _) = search(h.path(), &dir, "kumquat happened", &[]);
+    assert_eq!(ids.first().map(String::as_str), Some("net/a"));
+    assert_eq!(cache_files(h.path()).len(), 1, "one cache for the folder");
+    // Served from the cache: the same answer.
+    let cached = fs::metadata(&cache_files(h.path())[0])
+        .expect("cache")
+        .modified()
+        .ok();
+    let (ids, _) = search(h.path(), &dir, "kumquat happened", &[]);
+    assert_eq!(ids.first().map(String::as_str), Some("net/a"));
+    let again = fs::metadata(&cache_files(h.path())[0])
+        .expect("cache")
+        .modified()
+        .ok();
+    assert_eq!(
+        cached, again,
+        "an unchanged folder does not rewrite its cache"
+    );
+
+    // An edit (same size would not matter: the time changed too) is seen at once.
+    fs::write(&a, entry("net/a", "persimmon")).expect("edit");
+    let (ids, _) = search(h.path(), &dir, "persimmon happened", &[]);
+    assert_eq!(ids.first().map(String::as_str), Some("net/a"), "edit seen");
+    let t = title(h.path(), &dir, "net/a").expect("net/a loads");
+    assert!(t.starts_with("persimmon"), "old text gone: {t}");
+
+    // A new file is loaded, a deleted one is gone.
+    let c = dir.join("net/c.yaml");
+    fs::write(&c, entry("net/c", "kohlrabi")).expect("write");
+    fs::remove_file(&b).expect("delete");
+    let (ids, _) = search(h.path(), &dir, "kohlrabi happened", &[]);
+    assert_eq!(ids.first().map(String::as_str), Some("net/c"));
+    assert_eq!(title(h.path(), &dir, "net/b"), None, "deleted entry gone");
+    assert!(title(h.path(), &dir, "net/a").is_some());
+
+    // A broken file stays reported when its result comes from the cache.
+    fs::write(&c, "id: [unclosed\n").expect("break");
+    age(&c);
+    for _ in 0..2 {
+        let out = errdex(h.path())
+            .env("ERRDEX_PATH", &dir)
+            .args(["--no-bundled", "search", "persimmon happened"])
+            .output()
+            .expect("runs");
+        assert!(
+            stderr(&out).contains("1 entry file skipped"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn a_garbled_or_truncated_cache_is_ignored_with_one_warning_and_rebuilt() {
+    let h = home();
+    let dir = h.path().join("team");
+    fs::create_dir_all(dir.join("net")).expect("mkdir");
+    let a = dir.join("net/a.yaml");
+    fs::write(&a, entry("net/a", "kumquat")).expect("write");
+    age(&a);
+    search(h.path(), &dir, "kumquat happened", &[]);
+    let cache = cache_files(h.path()).pop().expect("a cache");
+    let good = fs::read(&cache).expect("read");
+    for bad in [
+        good[..good.len() / 2].to_vec(),
+        b"\x00\xffnot json at all".to_vec(),
+        Vec::new(),
+    ] {
+        fs::write(&cache, &bad).expect("garble");
+        let (ids, err) = search(h.path(), &dir, "kumquat happened", &[]);
+        assert_eq!(ids.first().map(String::as_str), Some("net/a"), "{err}");
+        assert_eq!(err.matches("could not be read").count(), 1, "{err}");
+        // Rebuilt: the next run is quiet and still right.
+        let (ids, err) = search(h.path(), &dir, "kumquat happened", &[]);
+        assert_eq!(ids.first().map(String::as_str), Some("net/a"));
+        assert!(err.is_empty(), "{err}");
+    }
+}
+
+#[test]
+fn no_cache_leaves_no_cache_and_paths_shows_it() {
+    let h = home();
+    let dir = h.path().join("team");
+    fs::create_dir_all(dir.join("net")).expect("mkdir");
+    fs::write(dir.join("net/a.yaml"), entry("net/a", "kumquat")).expect("write");
+    let (ids, _) = search(h.path(), &dir, "kumquat happened", &["--no-cache"]);
+    assert_eq!(ids.first().map(String::as_str), Some("net/a"));
+    assert!(cache_files(h.path()).is_empty());
+    search(h.path(), &dir, "kumquat happened", &[]);
+    let out = errdex(h.path()).arg("paths").output().expect("runs");
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("cache:") && l.contains("1 folder cache")),
+        "{text}"
+    );
+}
+
+#[test]
+fn two_processes_writing_the_cache_at_once_leave_a_whole_one() {
+    let h = home();
+    let dir = h.path().join("team");
+    fs::create_dir_all(dir.join("net")).expect("mkdir");
+    for i in 0..200 {
+        let f = dir.join(format!("net/e{i}.yaml"));
+        fs::write(&f, entry(&format!("net/e{i}"), &format!("word{i}x"))).expect("write");
+        age(&f);
+    }
+    for round in 0..4 {
+        // Each round changes a file, so both processes rewrite the cache.
+        let f = dir.join("net/e7.yaml");
+        fs::write(&f, entry("net/e7", &format!("round{round}x"))).expect("edit");
+        age(&f);
+        let spawn = || {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("errdex"))
+                .env("HOME", h.path())
+                .env("XDG_DATA_HOME", h.path().join("data"))
+                .env("XDG_CONFIG_HOME", h.path().join("config"))
+                .env("XDG_CACHE_HOME", h.path().join("cache"))
+                .env("ERRDEX_PATH", &dir)
+                .args(["--no-bundled", "search", "--json", "word150x happened"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        };
+        let (p1, p2) = (spawn(), spawn());
+        for p in [p1, p2] {
+            let out = p.wait_with_output().expect("waits");
+            assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+            assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+            assert!(stdout(&out).contains("net/e150"));
+        }
+        // The cache left behind is whole and current: a third run reads it without a word
+        // and sees this round's edit.
+        let (ids, err) = search(h.path(), &dir, &format!("round{round}x happened"), &[]);
+        assert!(err.is_empty(), "{err}");
+        assert_eq!(ids.first().map(String::as_str), Some("net/e7"));
+        assert_eq!(cache_files(h.path()).len(), 1);
+    }
+}
