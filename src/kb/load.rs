@@ -8,7 +8,7 @@ use super::diag::{Diagnostic, Severity};
 use super::entry::Entry;
 use super::fsutil;
 use super::locate::{locate, parse_path};
-use super::validate::validate;
+use super::validate::{Depth, validate_at};
 use super::yaml::{self, YamlError};
 
 static BUNDLED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/bundled.json"));
@@ -179,7 +179,7 @@ pub fn load(sources: &Sources) -> Catalog {
                 catalog.notes.extend(notes);
                 (entries, diags)
             }
-            _ => load_path(dir),
+            _ => load_path_at(dir, Depth::Load),
         };
         catalog.diagnostics.extend(diags);
         for loaded in entries {
@@ -192,9 +192,14 @@ pub fn load(sources: &Sources) -> Catalog {
 /// Load one file or every `*.yaml`/`*.yml` below a folder. Ids repeated across the files
 /// of this one path are reported, and the later file is skipped.
 pub fn load_path(path: &Path) -> (Vec<Loaded>, Vec<Diagnostic>) {
+    load_path_at(path, Depth::Full)
+}
+
+/// [`load_path`], checking at `depth`.
+pub fn load_path_at(path: &Path, depth: Depth) -> (Vec<Loaded>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let files = yaml_files(path, &mut diags);
-    let (loaded, more) = load_files(&files);
+    let (loaded, more) = load_files_at(&files, depth);
     diags.extend(more);
     (loaded.into_iter().map(|(l, _)| l).collect(), diags)
 }
@@ -226,7 +231,7 @@ pub fn load_dir_cached(
     }
     // Load what the cache did not have, spread over the cores.
     let loaded = parallel_map(&misses, |&(i, _)| {
-        let (entry, _, diags) = load_file(&files[i]);
+        let (entry, _, diags) = load_file_at(&files[i], Depth::Load);
         super::cache::FileResult { entry, diags }
     });
     for ((i, stamp), result) in misses.into_iter().zip(loaded) {
@@ -314,11 +319,15 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
 /// Load the given files as one set, keeping each entry's text (for locating later
 /// problems). A repeated id is reported and the later file skipped.
 pub fn load_files(files: &[PathBuf]) -> (Vec<(Loaded, String)>, Vec<Diagnostic>) {
+    load_files_at(files, Depth::Full)
+}
+
+fn load_files_at(files: &[PathBuf], depth: Depth) -> (Vec<(Loaded, String)>, Vec<Diagnostic>) {
     let mut entries = Vec::new();
     let mut diags = Vec::new();
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     for file in files {
-        let (entry, text, mut file_diags) = load_file(file);
+        let (entry, text, mut file_diags) = load_file_at(file, depth);
         diags.append(&mut file_diags);
         let (Some(entry), Some(text)) = (entry, text) else {
             continue;
@@ -409,6 +418,11 @@ fn io_reason(e: &walkdir::Error) -> String {
 /// Read, parse and check one file. Returns the entry when it has no errors, the text when
 /// it could be read, and every problem found.
 pub fn load_file(file: &Path) -> (Option<Entry>, Option<String>, Vec<Diagnostic>) {
+    load_file_at(file, Depth::Full)
+}
+
+/// [`load_file`], checking at `depth`.
+pub fn load_file_at(file: &Path, depth: Depth) -> (Option<Entry>, Option<String>, Vec<Diagnostic>) {
     let name = file.display().to_string();
     let diag = |line, column, message: String, hint: &str| Diagnostic {
         file: name.clone(),
@@ -465,17 +479,22 @@ pub fn load_file(file: &Path) -> (Option<Entry>, Option<String>, Vec<Diagnostic>
             );
         }
     };
-    let (entry, diags) = check_text(&name, &text);
+    let (entry, diags) = check_text_at(&name, &text, depth);
     (entry, Some(text), diags)
 }
 
 /// Parse and check the text of one entry file named `name`.
 pub fn check_text(name: &str, text: &str) -> (Option<Entry>, Vec<Diagnostic>) {
+    check_text_at(name, text, Depth::Full)
+}
+
+/// [`check_text`] at `depth`.
+pub fn check_text_at(name: &str, text: &str, depth: Depth) -> (Option<Entry>, Vec<Diagnostic>) {
     let entry = match yaml::parse_entry(text) {
         Ok(e) => e,
         Err(e) => return (None, vec![yaml_diagnostic(name, text, e)]),
     };
-    let diags: Vec<Diagnostic> = validate(&entry)
+    let diags: Vec<Diagnostic> = validate_at(&entry, depth)
         .into_iter()
         .map(|p| {
             let (line, column) = locate(text, &parse_path(&p.field));

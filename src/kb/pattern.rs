@@ -28,6 +28,23 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
         })
 }
 
+/// Parse `pattern` without compiling it: the syntax errors [`compile`] would report, for a
+/// fraction of the cost (sizes are only known once compiled).
+pub fn parse(pattern: &str) -> Result<(), String> {
+    if pattern.len() > MAX_PATTERN_LEN {
+        return Err(format!(
+            "pattern is {} bytes long; the limit is {MAX_PATTERN_LEN}",
+            pattern.len()
+        ));
+    }
+    regex_syntax::ParserBuilder::new()
+        .nest_limit(64)
+        .build()
+        .parse(pattern)
+        .map(|_| ())
+        .map_err(|e| one_line(&e.to_string()))
+}
+
 /// A lowercase literal that every match of `pattern` must contain, when one of at least
 /// three characters can be read off the pattern's source without compiling it.
 ///

@@ -181,6 +181,21 @@ fn check_rate(out: &mut Vec<Problem>, field: String, rate: &Option<Rate>) {
 
 /// Check one entry on its own (cross-entry checks happen in the loader).
 pub fn validate(entry: &Entry) -> Vec<Problem> {
+    validate_at(entry, Depth::Full)
+}
+
+/// How thoroughly to check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// Everything `errdex lint` checks.
+    Full,
+    /// What loading for a search needs: patterns are only parsed, not compiled (search
+    /// compiles the few it runs), and whether they match a wording is left to lint.
+    Load,
+}
+
+/// Check an entry at `depth`; see [`validate`].
+pub fn validate_at(entry: &Entry, depth: Depth) -> Vec<Problem> {
     let mut out = Vec::new();
     check_limits(&mut out, entry);
     if !is_valid_id(&entry.id) {
@@ -230,7 +245,10 @@ pub fn validate(entry: &Entry) -> Vec<Problem> {
     for (i, alias) in entry.aliases.iter().enumerate() {
         check_text(&mut out, format!("aliases[{i}]"), alias, "alias", true);
     }
-    check_patterns(&mut out, entry);
+    match depth {
+        Depth::Full => check_patterns(&mut out, entry),
+        Depth::Load => parse_patterns(&mut out, entry),
+    }
     for (i, row) in entry.versions.iter().enumerate() {
         check_text(
             &mut out,
@@ -470,6 +488,20 @@ fn check_evidence(out: &mut Vec<Problem>, entry: &Entry) {
                 "verification",
                 "a `reproduced` entry has no `reproduced` evidence",
                 "add the run that printed the error (`kind: reproduced` with a `note`), or set `verification: reviewed`",
+            ));
+        }
+    }
+}
+
+/// The cheap half of [`check_patterns`]: a pattern that does not even parse is an error.
+fn parse_patterns(out: &mut Vec<Problem>, entry: &Entry) {
+    for (i, p) in entry.patterns.iter().enumerate() {
+        if let Err(e) = pattern::parse(p) {
+            let shown: String = p.chars().take(120).collect();
+            out.push(error(
+                format!("patterns[{i}]"),
+                format!("pattern `{shown}` does not compile: {e}"),
+                "patterns use Rust regex syntax (no lookaround or backreferences)",
             ));
         }
     }

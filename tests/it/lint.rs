@@ -228,3 +228,30 @@ fn a_backed_reviewed_entry_is_clean_and_an_authored_one_needs_no_evidence() {
     );
     assert!(r.contains("alias `boom!` has no evidence"), "{r}");
 }
+
+#[test]
+fn loading_for_a_search_parses_patterns_and_lint_compiles_them() {
+    use errdex::kb::validate::{Depth, validate_at};
+    let (loaded, _) = errdex::kb::load::load_path(&super::fixtures().join("good"));
+    let mut e = loaded.into_iter().next().expect("the fixture entry").entry;
+    // A pattern that matches none of the wordings: lint warns, a search load does not care.
+    e.patterns = vec!["never in any wording".into()];
+    let warned = |d: Depth| {
+        validate_at(&e, d)
+            .iter()
+            .any(|p| p.message.contains("matches neither"))
+    };
+    assert!(warned(Depth::Full));
+    assert!(!warned(Depth::Load));
+    // A pattern that does not parse is an error either way: the entry is skipped.
+    e.patterns = vec!["(unclosed".into()];
+    for d in [Depth::Full, Depth::Load] {
+        assert!(
+            validate_at(&e, d)
+                .iter()
+                .any(|p| p.severity == errdex::kb::Severity::Error
+                    && p.message.contains("does not compile")),
+            "{d:?}"
+        );
+    }
+}
