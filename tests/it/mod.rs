@@ -53,8 +53,6 @@ pub const NON_SOFTWARE: &[&str] = &[
     "visa",
 ];
 
-/// The deadends.dev canons about software, imported; None (say so and skip) when the data
-/// set is not beside the repository.
 /// The entries bundled into errdex, without their load records.
 pub fn bundled_entries() -> Vec<errdex::kb::Entry> {
     errdex::kb::load::bundled()
@@ -63,6 +61,8 @@ pub fn bundled_entries() -> Vec<errdex::kb::Entry> {
         .collect()
 }
 
+/// The deadends.dev canons about software, imported; None (say so and skip) when the data
+/// set is not beside the repository.
 pub fn deadends_entries() -> Option<Vec<errdex::kb::Entry>> {
     let dir = shared("datasets/deadends-canons")?;
     let mut imported = Vec::new();
