@@ -139,7 +139,8 @@ struct Derived {
     haystack: OnceLock<String>,
     /// Per pattern, a lowercase literal every match contains (see `pattern::required_literal`).
     literals: OnceLock<Vec<Option<String>>>,
-    compiled: OnceLock<Vec<Option<Regex>>>,
+    /// Per pattern, compiled when a query first holds its literal.
+    compiled: OnceLock<Vec<OnceLock<Option<Regex>>>>,
 }
 
 /// The search index over a fixed list of entries.
@@ -816,16 +817,20 @@ impl<'a> DocRef<'a> {
         if !(0..n).any(possible) {
             return None;
         }
-        let compiled = self.derived().compiled.get_or_init(|| {
-            self.patterns()
-                .map(|p| super::pattern::compile(p).ok())
-                .collect()
-        });
+        let compiled = self
+            .derived()
+            .compiled
+            .get_or_init(|| (0..n).map(|_| OnceLock::new()).collect());
         (0..n).find_map(|i| {
             if !possible(i) {
                 return None;
             }
-            let found = compiled[i].as_ref()?.find(query)?;
+            let re = compiled[i].get_or_init(|| {
+                self.patterns()
+                    .nth(i)
+                    .and_then(|p| super::pattern::compile(p).ok())
+            });
+            let found = re.as_ref()?.find(query)?;
             let line = query.trim().chars().count().max(1) as f64;
             let covered = query[found.range()].chars().count() as f64 / line;
             let literal = literals[i]
