@@ -354,3 +354,26 @@ fn bundled_files_live_in_their_domain_folder() {
         }
     }
 }
+
+#[test]
+fn coverage_lists_every_bundled_entry_and_nothing_else() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("entries/COVERAGE.md"),
+    )
+    .expect("entries/COVERAGE.md");
+    // The last column of each table row: `domain/slug`.
+    let listed: BTreeSet<String> = text
+        .lines()
+        .filter(|l| l.starts_with('|') && !l.starts_with("| ---") && !l.starts_with("| message"))
+        .filter_map(|l| l.trim_end_matches('|').rsplit('|').next())
+        .map(|c| c.trim().trim_matches('`').to_string())
+        .collect();
+    let bundled: BTreeSet<String> = bundled_entries().into_iter().map(|e| e.id).collect();
+    let missing: Vec<&String> = bundled.difference(&listed).collect();
+    let unknown: Vec<&String> = listed.difference(&bundled).collect();
+    assert!(missing.is_empty(), "not in COVERAGE.md: {missing:?}");
+    assert!(
+        unknown.is_empty(),
+        "in COVERAGE.md but not bundled: {unknown:?}"
+    );
+}
