@@ -364,3 +364,15 @@ fn the_second_recheck_corrections_hold() {
     assert!(k.workarounds.iter().all(|w| !w.title.contains("ACL")));
     assert!(k.dead_ends.iter().any(|d| d.title.contains("ACL")));
 }
+
+#[test]
+fn go_servers_say_expired_certificate_for_an_expired_client_certificate() {
+    let entries = bundled_entries();
+    // Go 1.21+ servers send certificate_expired, not bad_certificate, for an expired client
+    // certificate; the entry now has that wording.
+    ranks_first_by_its_wording(
+        &entries,
+        "Get \"https://api.internal:8443/healthz\": remote error: tls: expired certificate",
+        "tls/remote-error-tls-bad-certificate",
+    );
+}
