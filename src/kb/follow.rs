@@ -478,6 +478,7 @@ impl Findings {
             *l += batch.lines;
         }
         let mut changes = Vec::with_capacity(batch.hits.len());
+        let e = epoch(now);
         for hit in &batch.hits {
             let key = (batch.input, hit.entry);
             let i = match self.slot.get(&key) {
@@ -497,7 +498,7 @@ impl Findings {
                         first_seen: now,
                         last_seen: now,
                         buckets: [0; BUCKETS],
-                        bucket_epoch: epoch(now),
+                        bucket_epoch: e,
                     });
                     let i = self.all.len() - 1;
                     self.slot.insert(key, i);
@@ -510,7 +511,6 @@ impl Findings {
             t.last_line = hit.last_line;
             t.last_sample.clone_from(&hit.sample);
             t.last_seen = now;
-            let e = epoch(now);
             shift(&mut t.buckets, e.saturating_sub(t.bucket_epoch));
             t.bucket_epoch = t.bucket_epoch.max(e);
             t.buckets[BUCKETS - 1] += hit.count;

@@ -256,7 +256,9 @@ pub fn load_dir_cached(
         };
         if let Some(entry) = entry {
             if let Some(first) = seen.get(&entry.id) {
-                diags.push(duplicate_id(file, &entry.id, first));
+                // Only then is the text needed, to point at the id.
+                let text = std::fs::read_to_string(file).unwrap_or_default();
+                diags.push(duplicate_id(file, &text, &entry.id, first));
             } else {
                 seen.insert(entry.id.clone(), file.clone());
                 entries.push(Loaded {
@@ -273,10 +275,9 @@ pub fn load_dir_cached(
     (entries, diags, notes)
 }
 
-/// The problem of a second file defining an id already loaded from `first`.
-fn duplicate_id(file: &Path, id: &str, first: &Path) -> Diagnostic {
-    let text = std::fs::read_to_string(file).unwrap_or_default();
-    let (line, column) = locate(&text, &parse_path("id"));
+/// The problem of a second file (its `text`) defining an id already loaded from `first`.
+fn duplicate_id(file: &Path, text: &str, id: &str, first: &Path) -> Diagnostic {
+    let (line, column) = locate(text, &parse_path("id"));
     Diagnostic {
         file: file.display().to_string(),
         line,
@@ -333,18 +334,7 @@ fn load_files_at(files: &[PathBuf], depth: Depth) -> (Vec<(Loaded, String)>, Vec
             continue;
         };
         if let Some(first) = seen.get(&entry.id) {
-            let (line, column) = locate(&text, &parse_path("id"));
-            diags.push(Diagnostic {
-                file: file.display().to_string(),
-                line,
-                column,
-                severity: Severity::Error,
-                message: format!("duplicate id `{}`", entry.id),
-                hint: Some(format!(
-                    "`{}` already defines it; give one of them another id",
-                    first.display()
-                )),
-            });
+            diags.push(duplicate_id(file, &text, &entry.id, first));
             continue;
         }
         seen.insert(entry.id.clone(), file.clone());

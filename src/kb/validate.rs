@@ -497,33 +497,31 @@ fn check_evidence(out: &mut Vec<Problem>, entry: &Entry) {
 fn parse_patterns(out: &mut Vec<Problem>, entry: &Entry) {
     for (i, p) in entry.patterns.iter().enumerate() {
         if let Err(e) = pattern::parse(p) {
-            let shown: String = p.chars().take(120).collect();
-            out.push(error(
-                format!("patterns[{i}]"),
-                format!("pattern `{shown}` does not compile: {e}"),
-                "patterns use Rust regex syntax (no lookaround or backreferences)",
-            ));
+            out.push(pattern_error(i, p, &e));
         }
     }
+}
+
+/// Pattern `i` (`p`) does not compile, for the reason `e`.
+fn pattern_error(i: usize, p: &str, e: &str) -> Problem {
+    let hint = if e.contains("limit") || e.contains("simplify") {
+        "split it into several patterns, or match a shorter distinctive part"
+    } else {
+        "patterns use Rust regex syntax (no lookaround or backreferences)"
+    };
+    let shown: String = p.chars().take(120).collect();
+    error(
+        format!("patterns[{i}]"),
+        format!("pattern `{shown}` does not compile: {e}"),
+        hint,
+    )
 }
 
 fn check_patterns(out: &mut Vec<Problem>, entry: &Entry) {
     for (i, p) in entry.patterns.iter().enumerate() {
         let field = format!("patterns[{i}]");
         match pattern::compile(p) {
-            Err(e) => {
-                let hint = if e.contains("limit") || e.contains("simplify") {
-                    "split it into several patterns, or match a shorter distinctive part"
-                } else {
-                    "patterns use Rust regex syntax (no lookaround or backreferences)"
-                };
-                let shown: String = p.chars().take(120).collect();
-                out.push(error(
-                    field,
-                    format!("pattern `{shown}` does not compile: {e}"),
-                    hint,
-                ))
-            }
+            Err(e) => out.push(pattern_error(i, p, &e)),
             Ok(re) => {
                 let hits =
                     re.is_match(&entry.title) || entry.aliases.iter().any(|a| re.is_match(a));

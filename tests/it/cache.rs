@@ -193,11 +193,7 @@ fn two_processes_writing_the_cache_at_once_leave_a_whole_one() {
         fs::write(&f, entry("net/e7", &format!("round{round}x"))).expect("edit");
         age(&f);
         let spawn = || {
-            std::process::Command::new(assert_cmd::cargo::cargo_bin("errdex"))
-                .env("HOME", h.path())
-                .env("XDG_DATA_HOME", h.path().join("data"))
-                .env("XDG_CONFIG_HOME", h.path().join("config"))
-                .env("XDG_CACHE_HOME", h.path().join("cache"))
+            super::errdex_process(h.path())
                 .env("ERRDEX_PATH", &dir)
                 .args(["--no-bundled", "search", "--json", "word150x happened"])
                 .stdout(std::process::Stdio::piped())

@@ -69,9 +69,14 @@ impl Drop for Tmux {
 }
 
 fn launch(home: &Path, tail: &str) -> String {
+    launch_with(home, "", "", tail)
+}
+
+/// A shell command line running `{before}errdex {args}` with a clean environment, then `tail`.
+fn launch_with(home: &Path, before: &str, args: &str, tail: &str) -> String {
     let bin = assert_cmd::cargo::cargo_bin("errdex");
     format!(
-        "env -u ERRDEX_PATH HOME={h} XDG_DATA_HOME={h}/data TERM=xterm-256color sh -c '{} ; {tail}'",
+        "env -u ERRDEX_PATH HOME={h} XDG_DATA_HOME={h}/data TERM=xterm-256color sh -c '{before}{} {args}; {tail}'",
         bin.display(),
         h = home.display()
     )
@@ -467,13 +472,8 @@ fn follow_lists_a_logs_known_errors_live_enter_opens_one_and_esc_returns() {
     let h = home();
     let log = h.path().join("app.log");
     std::fs::write(&log, format!("{REFUSED_LINE}\nINFO before\n")).expect("write");
-    let bin = assert_cmd::cargo::cargo_bin("errdex");
-    let cmd = format!(
-        "env -u ERRDEX_PATH HOME={h} XDG_DATA_HOME={h}/data TERM=xterm-256color sh -c '{} --follow {}; echo exit=$?; sleep 30'",
-        bin.display(),
-        log.display(),
-        h = h.path().display()
-    );
+    let follow = format!("--follow {}", log.display());
+    let cmd = launch_with(h.path(), "", &follow, "echo exit=$?; sleep 30");
     let Some(t) = Tmux::start(&cmd) else {
         return;
     };
@@ -546,14 +546,9 @@ fn an_endless_piped_stream_draws_at_once_and_lists_what_arrives() {
     let h = home();
     let log = h.path().join("stream.log");
     std::fs::write(&log, format!("INFO first line\n{REFUSED_LINE}\n")).expect("write");
-    let bin = assert_cmd::cargo::cargo_bin("errdex");
     // tail -f never ends, like kubectl logs -f.
-    let cmd = format!(
-        "env -u ERRDEX_PATH HOME={h} XDG_DATA_HOME={h}/data TERM=xterm-256color sh -c 'tail -n +1 -f {} | {}; echo exit=$?; sleep 30'",
-        log.display(),
-        bin.display(),
-        h = h.path().display()
-    );
+    let tail = format!("tail -n +1 -f {} | ", log.display());
+    let cmd = launch_with(h.path(), &tail, "", "echo exit=$?; sleep 30");
     let Some(t) = Tmux::start(&cmd) else {
         return;
     };

@@ -3,12 +3,12 @@
 use std::fs::{self, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdout, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::home;
+use super::{errdex_process as command, home};
 
 const REFUSED: &str =
     "2026-12-06T10:00:01Z ERROR dial tcp 10.0.0.5:8443: connect: connection refused\n";
@@ -16,19 +16,6 @@ const TOO_MANY: &str = "2026-12-06T10:00:02Z FATAL:  sorry, too many clients alr
 const OOM: &str = "(error) OOM command not allowed when used memory > 'maxmemory'.\n";
 /// The issue's bar: a known error is reported within a second of being written.
 const WITHIN: Duration = Duration::from_secs(1);
-
-/// The errdex binary as a plain process with pipes, in a clean environment.
-fn command(home: &Path) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("errdex"));
-    cmd.env_remove("ERRDEX_PATH")
-        .env_remove("ERRDEX_OUTCOMES")
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("NO_COLOR", "1");
-    cmd
-}
 
 /// A running `scan --follow`, its stdout read line by line on a thread.
 struct Follower {

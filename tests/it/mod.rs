@@ -82,7 +82,13 @@ pub fn deadends_entries() -> Option<Vec<errdex::kb::Entry>> {
 /// data folder that is an empty temporary folder, so the machine's own entries and
 /// outcomes never leak into a test.
 pub fn errdex(home: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("errdex").expect("the errdex binary is built");
+    Command::from_std(errdex_process(home))
+}
+
+/// The same clean environment as [`errdex`], as a plain process (for tests that keep it
+/// running and talk to it through pipes).
+pub fn errdex_process(home: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("errdex"));
     cmd.env_remove("ERRDEX_PATH")
         .env_remove("ERRDEX_OUTCOMES")
         .env("HOME", home)

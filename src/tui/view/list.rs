@@ -37,12 +37,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
         } else {
             "No match. Try fewer words, or paste the whole error line."
         };
-        let lines: Vec<Line<'_>> = wrap::words(msg, inner.width as usize)
-            .into_iter()
-            .map(|l| Line::styled(l, theme.dim()))
-            .collect();
-        frame.render_widget(Paragraph::new(lines), inner);
-        return;
+        return note(frame, inner, msg, theme);
     }
     let tag_w = 12.min(inner.width as usize / 4);
     let mut lines = Vec::new();
@@ -59,11 +54,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
         let selected = i == r.selected;
         // Weak hits of a pasted error are only the closest entries: shown dimmed.
         let weak = labels && hit.confidence == Confidence::Weak;
-        let tag = wrap::truncate(&text::inline(&e.domain), tag_w);
-        let pad = " ".repeat(tag_w.saturating_sub(wrap::width(&tag)));
         let mut spans = vec![
             Span::styled(if selected { "▶ " } else { "  " }, theme.text()),
-            Span::styled(format!("{tag}{pad} "), theme.domain()),
+            Span::styled(domain_cell(&e.domain, tag_w), theme.domain()),
         ];
         let not_yours = state.fits.get(hit.doc).is_some_and(|f| f.not_yours());
         let full_room = (inner.width as usize).saturating_sub(3 + tag_w);
@@ -102,6 +95,22 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A message in place of the rows (nothing found yet, nothing loaded), wrapped and dimmed.
+fn note(frame: &mut Frame<'_>, inner: Rect, msg: &str, theme: Theme) {
+    let lines: Vec<Line<'_>> = wrap::words(msg, inner.width as usize)
+        .into_iter()
+        .map(|l| Line::styled(l, theme.dim()))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The domain column: escaped, cut and padded to `width`, then one blank.
+fn domain_cell(domain: &str, width: usize) -> String {
+    let tag = wrap::truncate(&text::inline(domain), width);
+    let pad = " ".repeat(width.saturating_sub(wrap::width(&tag)));
+    format!("{tag}{pad} ")
 }
 
 fn styled_run(s: String, hit: bool, weak: bool, theme: Theme) -> Span<'static> {
@@ -154,12 +163,7 @@ fn findings(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
                 if log.lines == 1 { "" } else { "s" }
             )
         };
-        let lines: Vec<Line<'_>> = wrap::words(&msg, inner.width as usize)
-            .into_iter()
-            .map(|l| Line::styled(l, theme.dim()))
-            .collect();
-        frame.render_widget(Paragraph::new(lines), inner);
-        return;
+        return note(frame, inner, &msg, theme);
     }
     let now = std::time::SystemTime::now();
     let width = inner.width as usize;
@@ -191,10 +195,8 @@ fn findings(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
             used += wrap::width(&s) + 1;
             spans.push(Span::styled(format!("{s} "), theme.good()));
         }
-        let tag = wrap::truncate(&text::inline(&e.domain), tag_w);
-        let pad = " ".repeat(tag_w.saturating_sub(wrap::width(&tag)));
         used += tag_w + 1;
-        spans.push(Span::styled(format!("{tag}{pad} "), theme.domain()));
+        spans.push(Span::styled(domain_cell(&e.domain, tag_w), theme.domain()));
         let title = wrap::truncate(&text::inline(&e.title), width.saturating_sub(used));
         spans.push(Span::styled(title, theme.text()));
         let mut line = Line::from(spans);
