@@ -5,6 +5,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use errdex::kb::corpus::Corpus;
 use errdex::kb::load;
 use errdex::kb::search::Index;
 use errdex::tui::action::Action;
@@ -31,39 +32,36 @@ fn step(s: &mut State, index: &Index, term: &mut Terminal<TestBackend>, a: Actio
 }
 
 fn bench(c: &mut Criterion) {
-    c.bench_function("explorer: first frame (decode, index, search, draw)", |b| {
-        b.iter(|| {
-            let entries = Arc::new(
-                load::bundled()
-                    .into_iter()
-                    .map(|l| l.entry)
-                    .collect::<Vec<_>>(),
-            );
-            let index = Index::new(&entries);
-            let mut s = State::new(entries, "", (120, 40));
-            let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-            step(&mut s, &index, &mut term, Action::Resize(120, 40));
-            let (hits, total) = index.search_counted("", 500);
-            update(
-                &mut s,
-                Action::Results {
-                    generation: 1,
-                    hits,
-                    total,
-                },
-            );
-            term.draw(|f| errdex::tui::view::draw(f, &s))
-                .expect("draws");
-            black_box(term);
-        })
-    });
-    let entries = Arc::new(
-        load::bundled()
-            .into_iter()
-            .map(|l| l.entry)
-            .collect::<Vec<_>>(),
+    c.bench_function(
+        "explorer: first frame (read corpus and index, search, draw)",
+        |b| {
+            b.iter(|| {
+                let mut catalog = load::load(&load::Sources {
+                    bundled: true,
+                    ..Default::default()
+                });
+                let index = catalog.index();
+                let mut s = State::new(Arc::new(catalog.entries), "", (120, 40));
+                let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+                step(&mut s, &index, &mut term, Action::Resize(120, 40));
+                let (hits, total) = index.search_counted("", 500);
+                update(
+                    &mut s,
+                    Action::Results {
+                        generation: 1,
+                        hits,
+                        total,
+                    },
+                );
+                term.draw(|f| errdex::tui::view::draw(f, &s))
+                    .expect("draws");
+                black_box(term);
+            })
+        },
     );
+    let entries: Vec<_> = load::bundled().into_iter().map(|l| l.entry).collect();
     let index = Index::new(&entries);
+    let entries = Arc::new(Corpus::from(entries));
     c.bench_function(
         "explorer: type 'connection refused', one key at a time",
         |b| {

@@ -57,7 +57,7 @@ fn explore(cli: &Cli) -> Result<u8, CliError> {
     for note in &catalog.notes {
         eprintln!("errdex: {note}");
     }
-    let packages = errdex::kb::fit::packages(catalog.entries.iter().map(|l| &l.entry));
+    let packages = catalog.packages();
     let mut options = cli::explorer_options(cli, &packages);
     if piped {
         // A stream piped in is followed as a log; one short message becomes the query.

@@ -70,7 +70,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<u8, CliError> {
     }));
     // Ids that related entries may point at: what is checked, plus every loaded source.
     let mut known: HashSet<String> = checked.iter().map(|c| c.entry.id.clone()).collect();
-    known.extend(load::load(&sources).entries.into_iter().map(|l| l.entry.id));
+    known.extend(load::load(&sources).entries.ids().map(str::to_string));
     diags.extend(cross_checks(&checked, &known));
 
     let mut out = BufWriter::new(io::stdout().lock());

@@ -5,7 +5,8 @@ use std::io::{self, BufWriter, Write};
 use serde::Serialize;
 
 use super::{Cli, CliError, FOUND, NOT_FOUND};
-use crate::kb::fit::{self, EntryFit};
+use crate::kb::corpus::Corpus;
+use crate::kb::fit::{self, EntryFit, Fits};
 use crate::kb::search::{Confidence, Hit, Index, Signals};
 use crate::text;
 
@@ -57,12 +58,15 @@ pub fn query_text(words: &[String]) -> Result<String, CliError> {
 /// Run the search and print it.
 pub fn run(cli: &Cli, args: &Args) -> Result<u8, CliError> {
     let query = query_text(&args.query)?;
-    let catalog = super::load_catalog(cli);
+    let mut catalog = super::load_catalog(cli);
     super::note_skipped(&catalog);
-    let entries = catalog.into_entries();
+    let index = catalog.index();
+    let entries = std::sync::Arc::new(catalog.entries);
     let setup = super::setup(cli);
-    let fits = fit::fits(&entries, &setup.versions);
-    let index = Index::new(&entries);
+    let fits = Fits::new(
+        std::sync::Arc::clone(&entries),
+        std::sync::Arc::new(setup.versions),
+    );
     let hits = if query.trim().is_empty() {
         Vec::new()
     } else {
@@ -85,8 +89,8 @@ pub fn run(cli: &Cli, args: &Args) -> Result<u8, CliError> {
 }
 
 fn print_hits(
-    entries: &[crate::kb::Entry],
-    fits: &[EntryFit],
+    entries: &Corpus,
+    fits: &Fits,
     hits: &[Hit],
     query: &str,
     json: bool,
@@ -97,10 +101,10 @@ fn print_hits(
     if json {
         let rows: Vec<JsonHit<'_>> = hits
             .iter()
-            .map(|h| {
-                let e = &entries[h.doc];
+            .filter_map(|h| {
+                let e = entries.get(h.doc)?;
                 let fit = fits.get(h.doc);
-                JsonHit {
+                Some(JsonHit {
                     id: &e.id,
                     title: &e.title,
                     domain: &e.domain,
@@ -114,7 +118,7 @@ fn print_hits(
                     },
                     version_note: fit.and_then(EntryFit::describe),
                     signals: explain.then_some(&h.signals),
-                }
+                })
             })
             .collect();
         if explain {
@@ -148,7 +152,9 @@ fn print_hits(
             }
         }
         for h in hits {
-            let e = &entries[h.doc];
+            let Some(e) = entries.get(h.doc) else {
+                continue;
+            };
             let mark = if fits.get(h.doc).is_some_and(EntryFit::not_yours) {
                 "  [not your version]"
             } else {

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::{Cli, CliError, FOUND, NOT_FOUND};
-use crate::kb::{Entry, Loaded, fit, markdown};
+use crate::kb::{Entry, Origin, fit, markdown};
 use crate::{present, text};
 
 /// Arguments of `errdex show`.
@@ -24,16 +24,11 @@ pub struct Args {
 pub fn run(cli: &Cli, args: &Args) -> Result<u8, CliError> {
     let catalog = super::load_catalog(cli);
     super::note_skipped(&catalog);
-    let Some(loaded) = catalog.get(&args.id) else {
+    let Some((entry, origin)) = catalog.get(&args.id) else {
         let mut near: Vec<(f64, &str)> = catalog
             .entries
-            .iter()
-            .map(|l| {
-                (
-                    strsim::jaro_winkler(&args.id, &l.entry.id),
-                    l.entry.id.as_str(),
-                )
-            })
+            .ids()
+            .map(|id| (strsim::jaro_winkler(&args.id, id), id))
             .filter(|(s, _)| *s > 0.75)
             .collect();
         near.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -45,18 +40,19 @@ pub fn run(cli: &Cli, args: &Args) -> Result<u8, CliError> {
         return Ok(NOT_FOUND);
     };
     let body = if args.json {
-        let mut s = serde_json::to_string_pretty(&loaded.entry).map_err(io::Error::from)?;
+        let mut s = serde_json::to_string_pretty(entry).map_err(io::Error::from)?;
         s.push('\n');
         s
     } else if args.markdown {
-        let mut s = text::block(&markdown::render(&loaded.entry)).into_owned();
+        let mut s = text::block(&markdown::render(entry)).into_owned();
         s.push('\n');
         s
     } else {
         let setup = super::setup(cli);
         render_text(
-            loaded,
-            &|id| catalog.get(id).map(|l| l.entry.title.clone()),
+            entry,
+            origin,
+            &|id| catalog.get(id).map(|(e, _)| e.title.clone()),
             &setup.versions,
         )
     };
@@ -79,19 +75,15 @@ fn indent(s: &mut String, text: &str, pad: &str) {
 /// The plain-text view: every section, untrusted text escaped. `title_of` names related
 /// entries that are loaded; `have` marks what concerns the user's versions.
 pub fn render_text(
-    loaded: &Loaded,
+    e: &Entry,
+    origin: &Origin,
     title_of: &dyn Fn(&str) -> Option<String>,
     have: &dyn fit::Lookup,
 ) -> String {
-    let e: &Entry = &loaded.entry;
     let mut s = String::new();
     let _ = writeln!(s, "{}", text::inline(&e.title));
     let meta = present::facts(e);
-    let _ = writeln!(
-        s,
-        "{meta}\nsource: {}\n",
-        text::inline(&loaded.origin.display())
-    );
+    let _ = writeln!(s, "{meta}\nsource: {}\n", text::inline(&origin.display()));
     s.push_str("Root cause\n");
     indent(&mut s, &text::block(&e.root_cause), "  ");
     if let Some(table) = present::version_table(e) {

@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Bumped when the layout of the bundled blob (see `build.rs`) changes.
+pub const BUNDLED_FORMAT: u32 = 1;
+
 /// One error entry: what the error is, why it happens, and what to do (and not do) about it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -294,6 +297,20 @@ impl EvidenceKind {
 }
 
 impl Entry {
+    /// Every package the entry names in a version range or a workaround's `requires`.
+    pub fn packages(&self) -> impl Iterator<Item = &str> {
+        let rows = self
+            .versions
+            .iter()
+            .filter(|r| r.range.is_some())
+            .filter_map(|r| r.package.as_deref());
+        let requires = self
+            .workarounds
+            .iter()
+            .filter_map(|w| w.requires.as_ref().map(|r| r.package.as_str()));
+        rows.chain(requires)
+    }
+
     /// The entry's wordings: the title, then each alias.
     pub fn wordings(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.title.as_str()).chain(self.aliases.iter().map(String::as_str))

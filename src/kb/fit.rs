@@ -3,8 +3,11 @@
 //! [`VersionStatus`]); a workaround's `requires` says what it needs. This module compares
 //! both with the user's versions, which come from flags, the config file or the project.
 
+use std::sync::{Arc, OnceLock};
+
 use semver::Version;
 
+use super::corpus::Corpus;
 use super::entry::{Entry, VersionRow, VersionStatus, Workaround};
 use super::search::Hit;
 use super::version;
@@ -147,26 +150,41 @@ pub fn workaround_excluded(w: &Workaround, have: &dyn Lookup) -> Option<String> 
 pub fn packages<'a>(
     entries: impl Iterator<Item = &'a Entry>,
 ) -> std::collections::BTreeSet<String> {
-    let mut out = std::collections::BTreeSet::new();
-    for e in entries {
-        out.extend(
-            e.versions
-                .iter()
-                .filter(|r| r.range.is_some())
-                .filter_map(|r| r.package.clone()),
-        );
-        out.extend(
-            e.workarounds
-                .iter()
-                .filter_map(|w| w.requires.as_ref().map(|r| r.package.clone())),
-        );
-    }
-    out
+    entries
+        .flat_map(|e| e.packages().map(str::to_string))
+        .collect()
 }
 
 /// The fit of every entry, in order.
 pub fn fits(entries: &[Entry], have: &dyn Lookup) -> Vec<EntryFit> {
     entries.iter().map(|e| entry_fit(e, have)).collect()
+}
+
+/// How each entry of a corpus fits the user's versions, worked out for an entry when first
+/// asked (a search looks at a few dozen entries, and deciding means decoding the entry).
+pub struct Fits {
+    corpus: Arc<Corpus>,
+    have: Arc<dyn Lookup + Send + Sync>,
+    slots: Vec<OnceLock<EntryFit>>,
+}
+
+impl Fits {
+    /// The fits of `corpus`'s entries for the versions in `have`.
+    pub fn new(corpus: Arc<Corpus>, have: Arc<dyn Lookup + Send + Sync>) -> Fits {
+        let slots = (0..corpus.len()).map(|_| OnceLock::new()).collect();
+        Fits {
+            corpus,
+            have,
+            slots,
+        }
+    }
+
+    /// The fit of entry `doc`.
+    pub fn get(&self, doc: usize) -> Option<&EntryFit> {
+        let slot = self.slots.get(doc)?;
+        let entry = self.corpus.get(doc)?;
+        Some(slot.get_or_init(|| entry_fit(entry, self.have.as_ref())))
+    }
 }
 
 /// How much an entry marked "not your version" keeps of its score: it stays in the list,
@@ -175,7 +193,7 @@ pub const NOT_YOURS_FACTOR: f64 = 0.5;
 
 /// Rank entries that do not concern the user's version lower. `fits` is indexed like the
 /// entries the hits point into; a stable sort keeps the order of equal scores.
-pub fn demote(hits: &mut [Hit], fits: &[EntryFit]) {
+pub fn demote(hits: &mut [Hit], fits: &Fits) {
     let mut changed = false;
     for h in hits.iter_mut() {
         if fits.get(h.doc).is_some_and(EntryFit::not_yours) {
@@ -335,15 +353,16 @@ mod tests {
             title_matches: vec![],
         };
         let mut hits = vec![hit(0, 10.0), hit(1, 9.0), hit(2, 3.0)];
-        let fits = vec![
-            EntryFit::NotYours {
-                package: "p".into(),
-                version: "1".into(),
-                why: "w".into(),
-            },
-            EntryFit::Unknown,
-            EntryFit::Unknown,
-        ];
+        // The first entry happens only in p 2.x; the user runs p 1.0.
+        let corpus = Corpus::from(vec![
+            entry(vec![row(VersionStatus::Active, "p", ">=2, <3")]),
+            entry(vec![]),
+            entry(vec![]),
+        ]);
+        let fits = Fits::new(Arc::new(corpus), Arc::new(have(&[("p", "1.0.0")])));
+        assert!(fits.get(0).is_some_and(EntryFit::not_yours));
+        assert_eq!(fits.get(1), Some(&EntryFit::Unknown));
+        assert_eq!(fits.get(3), None);
         demote(&mut hits, &fits);
         let order: Vec<usize> = hits.iter().map(|h| h.doc).collect();
         assert_eq!(order, vec![1, 0, 2]);

@@ -1,17 +1,20 @@
 //! Where entries come from, in order of precedence, and how a file becomes entries or
 //! diagnostics. A bad file never stops loading: it is skipped and reported.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use super::codec::Reader;
+use super::corpus::{Blob, Corpus};
 use super::diag::{Diagnostic, Severity};
 use super::entry::Entry;
 use super::fsutil;
 use super::locate::{locate, parse_path};
+use super::search::Index;
 use super::validate::{Depth, validate_at};
 use super::yaml::{self, YamlError};
 
-static BUNDLED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/bundled.json"));
+static BUNDLED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/bundled.bin"));
 
 /// Where a loaded entry came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,14 +45,30 @@ pub struct Loaded {
 }
 
 /// Everything loaded from all sources, and what went wrong on the way.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Catalog {
     /// Entries, one per id, later sources having replaced earlier ones.
-    pub entries: Vec<Loaded>,
+    pub entries: Corpus,
     /// Problems found, in source order.
     pub diagnostics: Vec<Diagnostic>,
     /// Things to tell the user that are not about entries (a cache that could not be read).
     pub notes: Vec<String>,
+    /// The search index over `entries`, when it was read instead of built: the bundled
+    /// corpus alone, or a snapshot of the same sources.
+    index: Option<Index>,
+    /// The packages the entries name, when they were read with the index.
+    packages: Option<BTreeSet<String>>,
+}
+
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalog")
+            .field("entries", &self.entries)
+            .field("diagnostics", &self.diagnostics)
+            .field("notes", &self.notes)
+            .field("index_read", &self.index.is_some())
+            .finish()
+    }
 }
 
 impl Catalog {
@@ -63,14 +82,30 @@ impl Catalog {
             .len()
     }
 
-    /// The entry with this id.
-    pub fn get(&self, id: &str) -> Option<&Loaded> {
-        self.entries.iter().find(|l| l.entry.id == id)
+    /// The entry with this id, with its origin.
+    pub fn get(&self, id: &str) -> Option<(&Entry, &Origin)> {
+        let i = self.entries.position(id)?;
+        Some((self.entries.get(i)?, self.entries.origin(i)?))
     }
 
-    /// The entries, in catalog order, without their origins (no copy is made).
+    /// The search index over the entries: the one read with them, or one built now.
+    pub fn index(&mut self) -> Index {
+        self.index
+            .take()
+            .unwrap_or_else(|| self.entries.build_index())
+    }
+
+    /// Every package the entries name in a version range or a workaround's `requires`.
+    pub fn packages(&self) -> BTreeSet<String> {
+        match &self.packages {
+            Some(p) => p.clone(),
+            None => super::fit::packages(self.entries.iter()),
+        }
+    }
+
+    /// The entries, in catalog order, without their origins (each decoded).
     pub fn into_entries(self) -> Vec<Entry> {
-        self.entries.into_iter().map(|l| l.entry).collect()
+        self.entries.into_entries()
     }
 }
 
@@ -135,43 +170,71 @@ impl Sources {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct BundledFile {
-    path: String,
-    entry: Entry,
+/// The bundled corpus as the build script laid it out: entries as records (decoded on
+/// first use), the packages they name, and the index.
+struct Bundled {
+    corpus: Corpus,
+    packages: BTreeSet<String>,
+    index: Option<Index>,
+}
+
+fn read_bundled(with_index: bool) -> Option<Bundled> {
+    let mut r = Reader::new(BUNDLED);
+    if r.u32()? != super::entry::BUNDLED_FORMAT {
+        return None;
+    }
+    let mut corpus = Corpus::default();
+    let blob = corpus.add_blob(Blob::Static(BUNDLED));
+    let n = r.len(24)?;
+    for _ in 0..n {
+        let path = r.str()?;
+        let id = r.str()?;
+        let record = r.bytes()?;
+        let end = r.position();
+        corpus.push_record(
+            id,
+            Origin::Bundled(path.to_string()),
+            blob,
+            end - record.len()..end,
+        );
+    }
+    let n = r.len(8)?;
+    let mut packages = BTreeSet::new();
+    for _ in 0..n {
+        packages.insert(r.str()?.to_string());
+    }
+    let index = r.bytes()?;
+    let index = if with_index {
+        Some(Index::from_bytes(index)?)
+    } else {
+        None
+    };
+    Some(Bundled {
+        corpus,
+        packages,
+        index,
+    })
 }
 
 /// The corpus compiled into the binary, with the repository path of each entry.
 pub fn bundled() -> Vec<Loaded> {
-    match serde_json::from_str::<Vec<BundledFile>>(BUNDLED_JSON) {
-        Ok(files) => files
-            .into_iter()
-            .map(|f| Loaded {
-                entry: f.entry,
-                origin: Origin::Bundled(f.path),
-            })
-            .collect(),
-        // The build script wrote this blob from the same types; it cannot fail to read.
-        Err(_) => Vec::new(),
-    }
+    // The build script wrote this blob from the same types; it cannot fail to read.
+    read_bundled(false)
+        .map(|b| b.corpus.to_loaded())
+        .unwrap_or_default()
 }
 
 /// Load every source into one catalog.
 pub fn load(sources: &Sources) -> Catalog {
     let mut catalog = Catalog::default();
-    let mut by_id: HashMap<String, usize> = HashMap::new();
-    let mut add = |catalog: &mut Catalog, loaded: Loaded| match by_id.get(&loaded.entry.id) {
-        Some(&i) => catalog.entries[i] = loaded,
-        None => {
-            by_id.insert(loaded.entry.id.clone(), catalog.entries.len());
-            catalog.entries.push(loaded);
-        }
-    };
-    if sources.bundled {
-        for loaded in bundled() {
-            add(&mut catalog, loaded);
-        }
+    if sources.bundled
+        && let Some(b) = read_bundled(true)
+    {
+        catalog.entries = b.corpus;
+        catalog.index = b.index;
+        catalog.packages = Some(b.packages);
     }
+    let mut by_id: HashMap<String, usize> = HashMap::new();
     for dir in &sources.dirs {
         let (entries, diags) = match &sources.cache {
             Some(cache_dir) if dir.is_dir() => {
@@ -182,8 +245,28 @@ pub fn load(sources: &Sources) -> Catalog {
             _ => load_path_at(dir, Depth::Load),
         };
         catalog.diagnostics.extend(diags);
+        if entries.is_empty() {
+            continue;
+        }
+        // What was read with the bundled corpus no longer describes the catalog.
+        catalog.index = None;
+        catalog.packages = None;
+        if by_id.is_empty() {
+            by_id = catalog
+                .entries
+                .ids()
+                .enumerate()
+                .map(|(i, id)| (id.to_string(), i))
+                .collect();
+        }
         for loaded in entries {
-            add(&mut catalog, loaded);
+            match by_id.get(&loaded.entry.id) {
+                Some(&i) => catalog.entries.replace(i, loaded),
+                None => {
+                    by_id.insert(loaded.entry.id.clone(), catalog.entries.len());
+                    catalog.entries.push(loaded);
+                }
+            }
         }
     }
     catalog
@@ -587,6 +670,70 @@ mod tests {
                 .iter()
                 .any(|l| l.entry.id == "grpc/grpc-connection-reset-by-peer")
         );
+    }
+
+    #[test]
+    fn the_bundled_index_read_ranks_as_one_built_at_run_time() {
+        let mut catalog = load(&Sources {
+            bundled: true,
+            ..Default::default()
+        });
+        assert!(catalog.index.is_some(), "the build script's index is used");
+        let read = catalog.index();
+        assert_eq!(catalog.entries.decoded(), 0, "nothing decoded to start");
+        let entries: Vec<Entry> = bundled().into_iter().map(|l| l.entry).collect();
+        let built = Index::new(&entries);
+        assert_eq!(read.len(), built.len());
+        for q in [
+            "connection refused",
+            "rpc error: code = Unavailable desc = connection reset by peer",
+            "ModuleNotFoundError: No module named 'requests'",
+            "permision denid",
+            "conn",
+            "",
+        ] {
+            assert_eq!(read.search(q, 20), built.search(q, 20), "{q}");
+        }
+        // A search and its ten hits decode only those ten.
+        let hits = read.search("connection refused", 10);
+        for h in &hits {
+            assert!(catalog.entries.get(h.doc).is_some());
+        }
+        assert_eq!(catalog.entries.decoded(), hits.len());
+        assert_eq!(
+            catalog.packages(),
+            super::super::fit::packages(entries.iter())
+        );
+    }
+
+    #[test]
+    fn a_user_folder_replaces_bundled_entries_and_drops_the_read_index() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let seed = bundled()
+            .into_iter()
+            .find(|l| l.entry.id == "grpc/grpc-connection-reset-by-peer")
+            .expect("seed");
+        let mut mine = seed.entry.clone();
+        mine.title = "my own wording of it".into();
+        std::fs::write(
+            dir.path().join("seed.yaml"),
+            super::super::yaml::to_yaml(&mine),
+        )
+        .expect("write");
+        let mut catalog = load(&Sources {
+            bundled: true,
+            dirs: vec![dir.path().to_path_buf()],
+            cache: None,
+        });
+        assert!(catalog.index.is_none());
+        let n = bundled().len();
+        assert_eq!(catalog.entries.len(), n);
+        let (e, origin) = catalog.get(&mine.id).expect("listed");
+        assert_eq!(e.title, "my own wording of it");
+        assert!(matches!(origin, Origin::File(_)));
+        let index = catalog.index();
+        let hits = index.search("my own wording of it", 1);
+        assert_eq!(catalog.entries.id(hits[0].doc), Some(mine.id.as_str()));
     }
 
     #[test]

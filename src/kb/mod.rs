@@ -3,7 +3,9 @@
 
 pub mod author;
 pub mod cache;
+pub mod codec;
 pub mod config;
+pub mod corpus;
 pub mod diag;
 pub mod entry;
 pub mod fit;

@@ -84,7 +84,7 @@ struct Tally {
 impl Scanner {
     /// Compile the matchers of `entries`. Patterns that do not compile are skipped (lint
     /// reports them).
-    pub fn new(entries: &[Entry]) -> Scanner {
+    pub fn new<E: std::borrow::Borrow<Entry>>(entries: &[E]) -> Scanner {
         let mut ids = Vec::with_capacity(entries.len());
         let mut patterns = Vec::new();
         let mut lits: Vec<String> = Vec::new();
@@ -102,6 +102,7 @@ impl Scanner {
         let mut always_src = Vec::new();
         let mut always_entry = Vec::new();
         for (ei, e) in entries.iter().enumerate() {
+            let e = e.borrow();
             ids.push((e.id.clone(), e.title.clone()));
             for p in &e.patterns {
                 match pattern::required_literal(p) {

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use super::clipboard::CopyReport;
 use super::state::Pane;
+use crate::kb::corpus::Corpus;
 use crate::kb::search::Hit;
-use crate::kb::{Entry, Origin};
 
 /// One thing to do to the explorer's state.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,10 +136,8 @@ pub enum Action {
     ToggleOrder,
     /// Entries were loaded again (after an edit).
     Reloaded {
-        /// Every entry.
-        entries: Arc<Vec<Entry>>,
-        /// Where each came from.
-        origins: Arc<Vec<Origin>>,
+        /// Every entry, with where it came from.
+        entries: Arc<Corpus>,
         /// What to tell the user (what was checked, how many problems).
         message: String,
         /// The problems found in the edited file, one per line, to show in full.

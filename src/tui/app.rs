@@ -18,7 +18,7 @@ use super::keymap::map_key;
 use super::state::State;
 use super::update::{Effect, update};
 use super::view;
-use crate::kb::fit::{self, EntryFit};
+use crate::kb::fit::{self, Fits};
 use crate::kb::outcomes::{self, Outcome};
 use crate::kb::search::{Hit, Index};
 
@@ -73,7 +73,7 @@ pub struct Ranker {
     /// The word index over the entries.
     pub index: Arc<Index>,
     /// Per entry, whether it concerns the user's versions (not-yours ranks lower).
-    pub fits: Arc<Vec<EntryFit>>,
+    pub fits: Arc<Fits>,
 }
 
 impl Ranker {

@@ -16,10 +16,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc;
 
+use crate::kb::corpus::Corpus;
+use crate::kb::fit::Fits;
 use crate::kb::follow::{self, Findings, Input, Report, Start};
 use crate::kb::scan::Scanner;
 use crate::kb::search::Index;
-use crate::kb::{Catalog, Origin, author, fit, load};
+use crate::kb::{Catalog, author, load};
 use action::Action;
 use app::{App, Event, InputControl, Ranker, Searcher};
 use state::{State, Tallies, Versions};
@@ -46,27 +48,20 @@ pub struct Options {
     pub follow: Vec<Input>,
 }
 
-/// Split a catalog into the entries and their origins.
-pub fn split(catalog: Catalog) -> (Arc<Vec<crate::kb::Entry>>, Arc<Vec<Origin>>) {
-    let (entries, origins): (Vec<_>, Vec<_>) = catalog
-        .entries
-        .into_iter()
-        .map(|l| (l.entry, l.origin))
-        .unzip();
-    (Arc::new(entries), Arc::new(origins))
+/// The catalog's index (read or built) and its entries, shareable with the threads.
+pub fn split(mut catalog: Catalog) -> (Arc<Index>, Arc<Corpus>) {
+    let index = Arc::new(catalog.index());
+    (index, Arc::new(catalog.entries))
 }
 
 /// Open the explorer over `catalog` with `query`; returns the process exit status.
 pub fn run(catalog: Catalog, query: &str, mut options: Options) -> io::Result<u8> {
     let skipped = catalog.skipped();
-    let (entries, origins) = split(catalog);
-    let index = Arc::new(Index::new(&entries));
+    let (index, entries) = split(catalog);
     terminal::install_panic_hook();
     let tty = terminal::enter()?;
     let size = tty.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
-    // State::new indexes the entries by id; only their origins are left to set.
     let mut state = State::new(entries, query, size);
-    state.origins = origins;
     state.set_versions(options.versions.clone());
     state.skipped = skipped;
     state.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -122,7 +117,7 @@ fn edit(
     options: &Options,
 ) -> io::Result<()> {
     let s = &app.state;
-    let (Some(entry), Some(origin)) = (s.entries.get(doc).cloned(), s.origins.get(doc).cloned())
+    let (Some(entry), Some(origin)) = (s.entries.get(doc).cloned(), s.entries.origin(doc).cloned())
     else {
         return Ok(());
     };
@@ -178,8 +173,7 @@ fn open_and_reload(
     let catalog = (options.reload)();
     let (_, problems) = load::load_path(path);
     let skipped = catalog.skipped();
-    let (entries, origins) = split(catalog);
-    let index = Arc::new(Index::new(&entries));
+    let (index, entries) = split(catalog);
     let mut message = match &ran {
         Ok(()) => format!("checked and reloaded {}", path.display()),
         Err(e) => format!("{e}; reloaded {}", path.display()),
@@ -200,12 +194,14 @@ fn open_and_reload(
     // The worker gets the new index before the search the reload asks for.
     app.replace_ranker(Ranker {
         index,
-        fits: Arc::new(fit::fits(&entries, app.state.versions.as_ref())),
+        fits: Arc::new(Fits::new(
+            Arc::clone(&entries),
+            Arc::clone(&app.state.versions),
+        )),
     });
     app.state.skipped = skipped;
     app.dispatch(Action::Reloaded {
         entries,
-        origins,
         message,
         problems,
     });
@@ -278,9 +274,9 @@ const SHORT_MESSAGE_LINES: u64 = 40;
 /// Follow `inputs` on threads of their own (files from their end, stdin from its start) and
 /// send the explorer what they hold, merged per entry. The first frame never waits: the
 /// scanner is compiled here too.
-fn spawn_log(entries: Arc<Vec<crate::kb::Entry>>, inputs: Vec<Input>, tx: mpsc::Sender<Event>) {
+fn spawn_log(entries: Arc<Corpus>, inputs: Vec<Input>, tx: mpsc::Sender<Event>) {
     std::thread::spawn(move || {
-        let scanner = Arc::new(Scanner::new(&entries));
+        let scanner = Arc::new(Scanner::new(&entries.iter().collect::<Vec<_>>()));
         let (reports, rx) = mpsc::sync_channel(64);
         follow::spawn(scanner, &inputs, Start::End, reports);
         let only_stdin = inputs == [Input::Stdin];

@@ -3,10 +3,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::kb::fit::{self, EntryFit, Lookup};
+use crate::kb::Entry;
+use crate::kb::corpus::Corpus;
+use crate::kb::fit::{self, EntryFit, Fits, Lookup};
 use crate::kb::follow::Tracked;
 use crate::kb::search::{Confidence, Hit, typed_words};
-use crate::kb::{Entry, Origin};
 
 /// The panes of an entry, in reading order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -285,14 +286,12 @@ pub type Versions = Arc<dyn Lookup + Send + Sync>;
 /// Everything the explorer shows.
 #[derive(Clone)]
 pub struct State {
-    /// Every loaded entry; hits point into it.
-    pub entries: Arc<Vec<Entry>>,
-    /// Where each entry was loaded from (same order as `entries`).
-    pub origins: Arc<Vec<Origin>>,
+    /// Every loaded entry, with where it came from; hits point into it.
+    pub entries: Arc<Corpus>,
     /// Entry position by id, for following related entries.
     pub by_id: Arc<HashMap<String, usize>>,
     /// Whether each entry concerns the user's versions (same order as `entries`).
-    pub fits: Arc<Vec<EntryFit>>,
+    pub fits: Arc<Fits>,
     /// The user's versions.
     pub versions: Versions,
     /// Recorded outcomes of workarounds.
@@ -328,14 +327,13 @@ pub struct State {
 impl State {
     /// A fresh explorer over `entries` with an initial query (no versions known, every
     /// entry bundled until [`State::set_entries`] says otherwise).
-    pub fn new(entries: Arc<Vec<Entry>>, query: &str, size: (u16, u16)) -> State {
-        let origins = vec![Origin::Bundled(String::new()); entries.len()];
+    pub fn new(entries: Arc<Corpus>, query: &str, size: (u16, u16)) -> State {
+        let nothing: Versions = Arc::new(fit::Nothing);
         let mut s = State {
-            entries: Arc::new(Vec::new()),
-            origins: Arc::new(Vec::new()),
+            entries: Arc::clone(&entries),
             by_id: Arc::new(HashMap::new()),
-            fits: Arc::new(Vec::new()),
-            versions: Arc::new(fit::Nothing),
+            fits: Arc::new(Fits::new(Arc::clone(&entries), Arc::clone(&nothing))),
+            versions: nothing,
             tallies: Tallies::new(),
             shown: None,
             history: Vec::new(),
@@ -351,29 +349,28 @@ impl State {
             color: true,
             log: None,
         };
-        s.set_entries(entries, Arc::new(origins));
+        s.set_entries(entries);
         s
     }
 
     /// Replace the entries (at start and after a reload), with the lookups made from them.
-    pub fn set_entries(&mut self, entries: Arc<Vec<Entry>>, origins: Arc<Vec<Origin>>) {
+    pub fn set_entries(&mut self, entries: Arc<Corpus>) {
         self.by_id = Arc::new(
             entries
-                .iter()
+                .ids()
                 .enumerate()
-                .map(|(i, e)| (e.id.clone(), i))
+                .map(|(i, id)| (id.to_string(), i))
                 .collect(),
         );
-        self.fits = Arc::new(fit::fits(&entries, self.versions.as_ref()));
+        self.fits = Arc::new(Fits::new(Arc::clone(&entries), Arc::clone(&self.versions)));
         self.entries = entries;
-        self.origins = origins;
         self.shown = None;
         self.history.clear();
     }
 
     /// Use these versions for marks and ranking.
     pub fn set_versions(&mut self, versions: Versions) {
-        self.fits = Arc::new(fit::fits(&self.entries, versions.as_ref()));
+        self.fits = Arc::new(Fits::new(Arc::clone(&self.entries), Arc::clone(&versions)));
         self.versions = versions;
     }
 

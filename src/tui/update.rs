@@ -160,7 +160,6 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Reloaded {
             entries,
-            origins,
             message,
             problems,
         } => {
@@ -173,7 +172,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
                 fx.push(Effect::MouseCapture(false));
             }
             let keep = s.selected_entry().map(|e| e.id.clone());
-            s.set_entries(entries, origins);
+            s.set_entries(entries);
             s.toast = Some(message);
             // Answers to queries asked before the reload point into the old entries.
             s.results.answered = s.results.asked;

@@ -5,8 +5,9 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use errdex::kb::Entry;
+use errdex::kb::corpus::Corpus;
+use errdex::kb::fit::Fits;
 use errdex::kb::load::load_path;
-use errdex::kb::search::Index;
 use errdex::tui::action::Action;
 use errdex::tui::app::{App, Event, Ranker, Searcher};
 use errdex::tui::clipboard::{ClipboardEnv, CopyReport};
@@ -21,10 +22,15 @@ use super::fixtures;
 const SEED: &str = "grpc/grpc-connection-reset-by-peer";
 
 /// The fixture catalog: the seed, the tcp reset entry and a small sample.
-fn entries() -> Arc<Vec<Entry>> {
+fn entries() -> Arc<Corpus> {
+    Arc::new(Corpus::from(entry_list()))
+}
+
+/// The fixture entries, to change before building a state over them.
+fn entry_list() -> Vec<Entry> {
     let (loaded, diags) = load_path(&fixtures().join("tui"));
     assert!(diags.is_empty(), "{diags:?}");
-    Arc::new(loaded.into_iter().map(|l| l.entry).collect())
+    loaded.into_iter().map(|l| l.entry).collect()
 }
 
 /// A state over the fixture catalog with the results of `query` applied.
@@ -33,8 +39,8 @@ fn state_for(query: &str, size: (u16, u16)) -> State {
 }
 
 /// A state over `entries` with the results of `query` applied, as the run loop would.
-pub(super) fn state_over(entries: Arc<Vec<Entry>>, query: &str, size: (u16, u16)) -> State {
-    let index = Index::new(&entries);
+pub(super) fn state_over(entries: Arc<Corpus>, query: &str, size: (u16, u16)) -> State {
+    let index = entries.build_index();
     let mut s = State::new(entries, query, size);
     s.color = false;
     let (hits, total) = index.search_counted(query, 500);
@@ -227,8 +233,8 @@ fn key(c: KeyCode, m: KeyModifiers) -> Event {
 #[test]
 fn the_run_loop_searches_draws_and_copies() {
     let entries = entries();
-    let index = Arc::new(Index::new(&entries));
-    let state = State::new(entries, "", (100, 30));
+    let index = Arc::new(entries.build_index());
+    let state = State::new(Arc::clone(&entries), "", (100, 30));
     let clip = FakeTmux(RefCell::new(Vec::new()));
     let osc: Vec<u8> = Vec::new();
     let terminal = Terminal::new(TestBackend::new(100, 30)).expect("test terminal");
@@ -237,7 +243,7 @@ fn the_run_loop_searches_draws_and_copies() {
         terminal,
         Searcher::Inline(Ranker {
             index,
-            fits: Arc::new(vec![]),
+            fits: Arc::new(Fits::new(entries, Arc::new(errdex::kb::fit::Nothing))),
         }),
         &clip,
         Box::new(osc),
@@ -315,10 +321,10 @@ fn screen_help_overlay() {
 
 #[test]
 fn escape_sequences_in_entries_are_shown_escaped() {
-    let mut hostile = (*entries()).clone();
+    let mut hostile = entry_list();
     hostile[0].title = "evil \x1b[31mred\x1b[0m \x07 title".into();
     hostile[0].root_cause = "cause with \x1b]52;c;ZXZpbA==\x07 inside".into();
-    let s = state_over(Arc::new(hostile), "evil", (120, 40));
+    let s = state_over(Arc::new(Corpus::from(hostile)), "evil", (120, 40));
     let screen = render(&s);
     assert!(
         screen.contains("evil \\x1b[31mred\\x1b[0m \\x07 title"),
@@ -383,7 +389,7 @@ fn no_color_keeps_the_selection_visible_and_the_skipped_count_shows() {
 
 #[test]
 fn entries_at_the_size_limits_render() {
-    let mut big = (*entries()).clone();
+    let mut big = entry_list();
     let e = &mut big[0];
     e.root_cause = "word ".repeat(13_000);
     let w = e.workarounds[0].clone();
@@ -397,7 +403,7 @@ fn entries_at_the_size_limits_render() {
             w
         })
         .collect();
-    let mut s = state_over(Arc::new(big), "word", (120, 40));
+    let mut s = state_over(Arc::new(Corpus::from(big)), "word", (120, 40));
     update(&mut s, Action::FocusEntry);
     s.entry.workaround = 195;
     for _ in 0..10 {
@@ -433,9 +439,12 @@ fn a_huge_paste_is_cut_to_the_query_limit_and_still_searches() {
     let Some(Effect::Search { query, .. }) = fx.first() else {
         panic!("a search is asked for: {fx:?}");
     };
-    let index = Index::new(&s.entries);
+    let index = s.entries.build_index();
     let (hits, _) = index.search_counted(query, 5);
-    assert_eq!(s.entries[hits[0].doc].id, "tcp/connection-reset-by-peer");
+    assert_eq!(
+        s.entries.id(hits[0].doc),
+        Some("tcp/connection-reset-by-peer")
+    );
 }
 
 /// A finding of entry `doc`, `count` times, last seen `secs` after an epoch.

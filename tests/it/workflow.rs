@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use errdex::kb::corpus::Corpus;
 use errdex::kb::entry::{Requirement, VersionRow, VersionStatus};
-use errdex::kb::fit::{self, Lookup};
+use errdex::kb::fit::{self, Fits, Lookup};
 use errdex::kb::load::load_path;
-use errdex::kb::search::Index;
-use errdex::kb::{Entry, Origin, outcomes};
+use errdex::kb::{Entry, outcomes};
 use errdex::tui::action::Action;
 use errdex::tui::app::{App, Event, Ranker, Searcher};
 use errdex::tui::clipboard::{ClipboardEnv, CopyReport};
@@ -39,7 +39,12 @@ fn entries() -> Vec<Entry> {
 }
 
 fn state(entries: Vec<Entry>, query: &str, size: (u16, u16)) -> State {
-    super::tui::state_over(Arc::new(entries), query, size)
+    super::tui::state_over(Arc::new(Corpus::from(entries)), query, size)
+}
+
+/// No versions known: every entry's fit is unknown.
+fn no_fits(entries: &Arc<Corpus>) -> Arc<Fits> {
+    Arc::new(Fits::new(Arc::clone(entries), Arc::new(fit::Nothing)))
 }
 
 fn shown_id(s: &State) -> String {
@@ -134,9 +139,9 @@ fn a_new_query_or_another_selection_leaves_followed_entries() {
     update(&mut s, Action::SelectNext);
     assert!(s.shown.is_none() && s.history.is_empty());
     assert_eq!(s.results.selected, 1);
-    let second = &s.entries[s.results.hits[1].doc].id;
+    let second = s.entries.id(s.results.hits[1].doc).expect("listed");
     assert_eq!(
-        &shown_id(&s),
+        shown_id(&s),
         second,
         "the list's second hit is what is shown"
     );
@@ -225,10 +230,10 @@ fn key(c: char) -> Event {
 fn recording_appends_to_the_outcomes_file_and_reads_back() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("team").join("outcomes.jsonl");
-    let entries = Arc::new(entries());
+    let entries = Arc::new(Corpus::from(entries()));
     let ranker = Ranker {
-        index: Arc::new(Index::new(&entries)),
-        fits: Arc::new(vec![]),
+        index: Arc::new(entries.build_index()),
+        fits: no_fits(&entries),
     };
     let state = State::new(entries, "UNAVAILABLE grpc connection reset", (120, 40));
     let clip = NoClipboard;
@@ -333,7 +338,7 @@ fn versions_mark_rows_entries_and_workarounds() {
     let mut s = state(versioned(), "read: connection reset by peer", (120, 40));
     s.set_versions(Arc::new(Have::of(&[("linux", "4.19")])));
     let tcp = s.by_id[TCP];
-    assert!(!s.fits[tcp].not_yours());
+    assert!(!s.fits.get(tcp).expect("fit").not_yours());
     update(&mut s, Action::FocusEntry);
     while shown_id(&s) != TCP {
         update(&mut s, Action::SelectNext);
@@ -347,7 +352,7 @@ fn versions_mark_rows_entries_and_workarounds() {
     );
 
     s.set_versions(Arc::new(Have::of(&[("linux", "6.6")])));
-    assert!(s.fits[tcp].not_yours());
+    assert!(s.fits.get(tcp).expect("fit").not_yours());
     let screen = render(&s);
     assert!(screen.contains("▶ Linux 5.0 and later"), "{screen}");
     assert!(screen.contains("not your version"), "{screen}");
@@ -357,24 +362,27 @@ fn versions_mark_rows_entries_and_workarounds() {
 
 #[test]
 fn entries_that_are_not_your_version_rank_lower() {
-    let entries = Arc::new(versioned());
-    let index = Arc::new(Index::new(&entries));
+    let entries = Arc::new(Corpus::from(versioned()));
+    let index = Arc::new(entries.build_index());
     let query = "connection reset by peer";
     let plain = Ranker {
         index: Arc::clone(&index),
-        fits: Arc::new(vec![]),
+        fits: no_fits(&entries),
     };
     let (before, _) = plain.search(query);
-    assert_eq!(entries[before[0].doc].id, TCP);
+    assert_eq!(entries.id(before[0].doc), Some(TCP));
     let versioned = Ranker {
         index,
-        fits: Arc::new(fit::fits(&entries, &Have::of(&[("linux", "6.6")]))),
+        fits: Arc::new(Fits::new(
+            Arc::clone(&entries),
+            Arc::new(Have::of(&[("linux", "6.6")])),
+        )),
     };
     let (after, total) = versioned.search(query);
     assert_eq!(total, before.len());
     let pos = after
         .iter()
-        .position(|h| entries[h.doc].id == TCP)
+        .position(|h| entries.id(h.doc) == Some(TCP))
         .expect("still listed");
     assert!(
         pos > 0,
@@ -394,12 +402,10 @@ fn a_reload_shows_the_edited_entry_and_its_problems() {
         .expect("entry")
         .title = "an edited title".into();
     changed.reverse();
-    let origins = Arc::new(vec![Origin::Bundled(String::new()); changed.len()]);
     let fx = update(
         &mut s,
         Action::Reloaded {
-            entries: Arc::new(changed),
-            origins,
+            entries: Arc::new(Corpus::from(changed)),
             message: "checked and reloaded x.yaml: 1 problem(s)".into(),
             problems: Some("x.yaml:3:1: warning: something".into()),
         },

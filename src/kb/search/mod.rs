@@ -69,6 +69,9 @@ const MIN_PATTERN_STRENGTH: f64 = 0.3;
 /// entry matched by pattern or wording in the same query.
 const WRAPPER_SHARE: f64 = 0.9;
 
+/// Bumped when the layout [`Index::to_bytes`] writes changes.
+const INDEX_FORMAT: u32 = 1;
+
 /// Why an entry scored, for `--explain` and for highlighting.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Signals {
@@ -157,13 +160,17 @@ pub struct Index {
 
 impl Index {
     /// Build the index over `entries` (positions in this slice are the hits' `doc`).
-    pub fn new(entries: &[Entry]) -> Index {
+    pub fn new<E: std::borrow::Borrow<Entry> + Sync>(entries: &[E]) -> Index {
+        Index::from_built(store::build(entries))
+    }
+
+    fn from_built(built: store::Built) -> Index {
         let store::Built {
             docs,
             strings,
             vocab,
             postings,
-        } = store::build(entries);
+        } = built;
         let avg_len = if docs.is_empty() {
             1.0
         } else {
@@ -177,6 +184,31 @@ impl Index {
             postings,
             avg_len: avg_len.max(1.0),
         }
+    }
+
+    /// The index as bytes, to be read back by [`Index::from_bytes`] (the bundled corpus's
+    /// index is built by the build script; a snapshot of the user's folders is cached).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = crate::kb::codec::Writer::default();
+        w.u32(INDEX_FORMAT);
+        store::write(
+            &self.docs,
+            &self.strings,
+            &self.vocab,
+            &self.postings,
+            &mut w,
+        );
+        w.buf
+    }
+
+    /// An index written by [`Index::to_bytes`] of this build; `None` if `bytes` are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Index> {
+        let mut r = crate::kb::codec::Reader::new(bytes);
+        if r.u32()? != INDEX_FORMAT {
+            return None;
+        }
+        let built = store::Built::read(&mut r)?;
+        r.done().then(|| Index::from_built(built))
     }
 
     /// Entry `doc` with its strings.

@@ -7,12 +7,15 @@
 //! that are tokenised on separate threads and then merged; word ids and postings come out
 //! exactly as a single pass in entry order would make them.
 
+use std::borrow::Borrow;
 use std::num::NonZero;
 use std::sync::OnceLock;
 
 use super::Doc;
 use super::tokens::{Word, for_each_key};
 use crate::kb::Entry;
+use crate::kb::codec::{Reader, Writer};
+use crate::kb::entry::Verification;
 
 /// Field weights: words of the title count most, root-cause prose least.
 const W_TITLE: f32 = 3.0;
@@ -50,6 +53,32 @@ impl Strings {
     /// How many strings.
     pub(super) fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    fn write(&self, w: &mut Writer) {
+        w.str(&self.text);
+        w.usize(self.ends.len());
+        for &e in &self.ends {
+            w.usize(e);
+        }
+    }
+
+    fn read(r: &mut Reader<'_>) -> Option<Strings> {
+        let text = r.str()?.to_string();
+        let n = r.len(8)?;
+        let mut ends = Vec::with_capacity(n);
+        let mut last = 0;
+        for _ in 0..n {
+            let e = r.usize()?;
+            // Ends only grow, stay inside the text and on character boundaries, so `get`
+            // never panics on a garbled file.
+            if e < last || e > text.len() || !text.is_char_boundary(e) {
+                return None;
+            }
+            last = e;
+            ends.push(e);
+        }
+        Some(Strings { text, ends })
     }
 }
 
@@ -215,6 +244,42 @@ impl Vocab {
         }
     }
 
+    fn write(&self, w: &mut Writer) {
+        self.words.write(w);
+        w.usize(self.slots.len());
+        for s in &self.slots {
+            w.u64(s.key as u64);
+            w.u64((s.key >> 64) as u64);
+            w.u32(s.id);
+        }
+    }
+
+    fn read(r: &mut Reader<'_>) -> Option<Vocab> {
+        let words = Strings::read(r)?;
+        let n = r.len(20)?;
+        if !n.is_power_of_two() || words.len() * 2 > n {
+            return None;
+        }
+        let mut slots = Vec::with_capacity(n);
+        for _ in 0..n {
+            let key = u128::from(r.u64()?) | (u128::from(r.u64()?) << 64);
+            let id = r.u32()?;
+            if key != 0 && id as usize >= words.len() {
+                return None;
+            }
+            slots.push(Slot { key, id, ..EMPTY });
+        }
+        // One slot per word, so at least half stay empty and every probe ends.
+        if slots.iter().filter(|s| s.key != 0).count() != words.len() {
+            return None;
+        }
+        Some(Vocab {
+            shift: 64 - n.trailing_zeros(),
+            slots,
+            words,
+        })
+    }
+
     /// For each word id, how many entries it is in.
     fn df(&self) -> Vec<u32> {
         let mut df = vec![0; self.len()];
@@ -234,6 +299,50 @@ pub(super) struct Postings {
 }
 
 impl Postings {
+    fn write(&self, w: &mut Writer) {
+        w.usize(self.starts.len());
+        for &s in &self.starts {
+            w.usize(s);
+        }
+        w.usize(self.list.len());
+        for &(doc, tf) in &self.list {
+            w.u32(doc);
+            w.u32(tf.to_bits());
+        }
+    }
+
+    fn read(r: &mut Reader<'_>, n_words: usize, n_docs: usize) -> Option<Postings> {
+        let n = r.len(8)?;
+        if n != n_words + 1 {
+            return None;
+        }
+        let mut starts = Vec::with_capacity(n);
+        for _ in 0..n {
+            let s = r.usize()?;
+            if starts.last().is_some_and(|&l| s < l) {
+                return None;
+            }
+            starts.push(s);
+        }
+        let len = r.len(8)?;
+        if starts.first() != Some(&0) || starts.last() != Some(&len) {
+            return None;
+        }
+        let raw = r.take(len * 8)?;
+        let mut list = Vec::with_capacity(len);
+        for c in raw.chunks_exact(8) {
+            let doc = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+            if doc as usize >= n_docs {
+                return None;
+            }
+            list.push((
+                doc,
+                f32::from_bits(u32::from_le_bytes([c[4], c[5], c[6], c[7]])),
+            ));
+        }
+        Some(Postings { starts, list })
+    }
+
     /// The postings of word `id`.
     #[inline]
     pub(super) fn get(&self, id: u32) -> &[(u32, f32)] {
@@ -251,6 +360,82 @@ pub(super) struct Built {
     pub postings: Postings,
 }
 
+/// The index data as bytes (see [`Built::read`]).
+pub(super) fn write(
+    docs: &[Doc],
+    strings: &[Strings],
+    vocab: &Vocab,
+    postings: &Postings,
+    w: &mut Writer,
+) {
+    {
+        w.usize(docs.len());
+        for d in docs {
+            w.usize(d.part);
+            w.usize(d.first);
+            w.u32(d.aliases);
+            w.u32(d.tags);
+            w.u32(d.patterns);
+            w.u8(d.verification as u8);
+            w.u8(u8::from(d.wrapper));
+            w.f64(d.len);
+        }
+        w.usize(strings.len());
+        for s in strings {
+            s.write(w);
+        }
+        vocab.write(w);
+        postings.write(w);
+    }
+}
+
+impl Built {
+    /// Index data written by [`Built::write`]; `None` if it does not hold together.
+    pub fn read(r: &mut Reader<'_>) -> Option<Built> {
+        let n_docs = r.len(38)?;
+        let mut docs = Vec::with_capacity(n_docs);
+        for _ in 0..n_docs {
+            let (part, first) = (r.usize()?, r.usize()?);
+            let (aliases, tags, patterns) = (r.u32()?, r.u32()?, r.u32()?);
+            let verification = *Verification::ALL.get(usize::from(r.u8()?))?;
+            let wrapper = r.u8()? != 0;
+            let len = r.f64()?;
+            docs.push(Doc {
+                part,
+                first,
+                aliases,
+                tags,
+                patterns,
+                verification,
+                wrapper,
+                len,
+                derived: OnceLock::new(),
+            });
+        }
+        let n_parts = r.len(16)?;
+        let mut strings = Vec::with_capacity(n_parts);
+        for _ in 0..n_parts {
+            strings.push(Strings::read(r)?);
+        }
+        // Every entry's strings are where its record says.
+        for d in &docs {
+            let n = 4 + d.aliases as usize + d.tags as usize + d.patterns as usize;
+            let end = d.first.checked_add(n)?;
+            if strings.get(d.part)?.len() < end {
+                return None;
+            }
+        }
+        let vocab = Vocab::read(r)?;
+        let postings = Postings::read(r, vocab.len(), n_docs)?;
+        Some(Built {
+            docs,
+            strings,
+            vocab,
+            postings,
+        })
+    }
+}
+
 /// One part of the entries, tokenised, with word ids of its own.
 #[derive(Default)]
 struct Part {
@@ -264,7 +449,7 @@ struct Part {
 }
 
 /// Build the index data over `entries`.
-pub(super) fn build(entries: &[Entry]) -> Built {
+pub(super) fn build<E: Borrow<Entry> + Sync>(entries: &[E]) -> Built {
     let threads = std::thread::available_parallelism().map_or(1, NonZero::get);
     let n_parts = if entries.len() >= PARALLEL_MIN {
         threads.clamp(1, MAX_PARTS)
@@ -275,7 +460,7 @@ pub(super) fn build(entries: &[Entry]) -> Built {
 }
 
 /// Build over `entries` in `n_parts` parts.
-fn build_in(entries: &[Entry], n_parts: usize) -> Built {
+fn build_in<E: Borrow<Entry> + Sync>(entries: &[E], n_parts: usize) -> Built {
     let chunk = entries.len().div_ceil(n_parts).max(1);
     let parts: Vec<Part> = on_threads(
         entries
@@ -304,11 +489,12 @@ fn on_threads<T: Send>(jobs: Vec<impl FnOnce() -> T + Send>) -> Vec<T> {
 }
 
 /// Tokenise `entries` into part number `part_no`.
-fn part(entries: &[Entry], part_no: usize) -> Part {
+fn part<E: Borrow<Entry>>(entries: &[E], part_no: usize) -> Part {
     let mut p = Part::default();
     // Sized from the text up front, so the buffers are not copied as they grow.
     let (mut kept, mut indexed, mut count) = (0, 0, 0);
     for e in entries {
+        let e = e.borrow();
         let listed = e.aliases.iter().chain(&e.tags);
         let listed_len: usize = listed.clone().map(String::len).sum();
         let patterns: usize = e.patterns.iter().map(String::len).sum();
@@ -325,6 +511,7 @@ fn part(entries: &[Entry], part_no: usize) -> Part {
     p.docs.reserve(entries.len());
     let mut buf = String::new();
     for (i, e) in entries.iter().enumerate() {
+        let e = e.borrow();
         let i = i as u32;
         let from = p.pairs.len();
         let mut add = |text: &str, w: f32| {
@@ -526,6 +713,41 @@ mod tests {
     }
 
     #[test]
+    fn an_index_read_back_is_the_one_written_and_a_cut_one_is_refused() {
+        let entries: Vec<Entry> = crate::kb::load::bundled()
+            .into_iter()
+            .take(40)
+            .map(|l| l.entry)
+            .collect();
+        let built = build_in(&entries, 1);
+        let mut w = Writer::default();
+        write(
+            &built.docs,
+            &built.strings,
+            &built.vocab,
+            &built.postings,
+            &mut w,
+        );
+        let read = Built::read(&mut Reader::new(&w.buf)).expect("reads back");
+        assert!(summary(&read) == summary(&built));
+        for cut in (0..w.buf.len()).step_by(97) {
+            let mut r = Reader::new(&w.buf[..cut]);
+            assert!(Built::read(&mut r).is_none(), "cut at {cut}");
+        }
+        // Changed bytes never panic: each either reads or is refused.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..300 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mut bytes = w.buf.clone();
+            let at = (seed as usize) % bytes.len();
+            bytes[at] ^= (seed >> 32) as u8 | 1;
+            let _ = Built::read(&mut Reader::new(&bytes));
+        }
+    }
+
+    #[test]
     fn parts_merge_into_what_one_pass_makes() {
         let mut entries: Vec<Entry> = crate::kb::load::bundled()
             .into_iter()
@@ -540,6 +762,6 @@ mod tests {
         for n in [2, 3, 7] {
             assert!(summary(&build_in(&entries, n)) == one, "{n} parts");
         }
-        assert_eq!(summary(&build_in(&[], 1)).0.len(), 0);
+        assert_eq!(summary(&build_in::<Entry>(&[], 1)).0.len(), 0);
     }
 }
