@@ -24,7 +24,7 @@ use super::entry::Entry;
 const FORMAT: u32 = 1;
 /// A file changed this close to when the cache was written may change again within the
 /// same timestamp without its size changing: it is not trusted from the cache.
-const RACY: Duration = Duration::from_secs(2);
+pub(crate) const RACY: Duration = Duration::from_secs(2);
 
 /// What loading one entry file gave.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -58,8 +58,23 @@ impl Stamp {
         }
     }
 
-    fn time(&self) -> SystemTime {
+    /// The modification time.
+    pub(crate) fn time(&self) -> SystemTime {
         UNIX_EPOCH + Duration::new(self.secs, self.nanos)
+    }
+
+    /// Size, seconds and nanoseconds, to be written elsewhere.
+    pub(crate) fn parts(self) -> (u64, u64, u32) {
+        (self.size, self.secs, self.nanos)
+    }
+
+    /// A stamp from its [`Stamp::parts`] (nanoseconds past a second are cut).
+    pub(crate) fn from_parts(size: u64, secs: u64, nanos: u32) -> Stamp {
+        Stamp {
+            size,
+            secs,
+            nanos: nanos.min(999_999_999),
+        }
     }
 }
 
@@ -220,7 +235,7 @@ impl FolderCache {
 
 /// This build of errdex: its version and its executable's size and time, so a rebuilt
 /// binary (new checks, new entry fields) never trusts an older build's cache.
-fn build_id() -> String {
+pub(crate) fn build_id() -> String {
     let exe = std::env::current_exe()
         .ok()
         .and_then(|p| std::fs::metadata(p).ok())

@@ -18,6 +18,8 @@ pub enum Blob {
     Static(&'static [u8]),
     /// Read from a file.
     Shared(Arc<Vec<u8>>),
+    /// A file mapped into memory.
+    Mapped(Arc<memmap2::Mmap>),
 }
 
 impl Blob {
@@ -25,6 +27,7 @@ impl Blob {
         match self {
             Blob::Static(b) => b,
             Blob::Shared(b) => b,
+            Blob::Mapped(m) => m,
         }
     }
 }
@@ -35,6 +38,8 @@ struct Item {
     entry: OnceLock<Entry>,
     /// The encoded entry: which blob, and where in it (none when decoded from the start).
     record: Option<(u32, Range<usize>)>,
+    /// The record's checksum, checked before decoding it (records read from a file).
+    sum: Option<u64>,
 }
 
 /// Entries in catalog order, with where each came from.
@@ -94,17 +99,34 @@ impl Corpus {
             origin: l.origin,
             entry: OnceLock::from(l.entry),
             record: None,
+            sum: None,
         });
     }
 
-    /// Add an encoded entry at the end (its JSON is at `range` of blob `blob`).
-    pub fn push_record(&mut self, id: &str, origin: Origin, blob: u32, range: Range<usize>) {
+    /// Add an encoded entry at the end: its JSON is at `range` of blob `blob`, and has the
+    /// checksum `sum` if one is given.
+    pub fn push_record(
+        &mut self,
+        id: &str,
+        origin: Origin,
+        blob: u32,
+        range: Range<usize>,
+        sum: Option<u64>,
+    ) {
         self.items.push(Item {
             id: id.into(),
             origin,
             entry: OnceLock::new(),
             record: Some((blob, range)),
+            sum,
         });
+    }
+
+    /// Where entry `i`'s record is in the blob compiled into the binary, if it is there.
+    pub fn bundled_range(&self, i: usize) -> Option<Range<usize>> {
+        let item = self.items.get(i)?;
+        let (blob, range) = item.record.as_ref()?;
+        matches!(self.blobs.get(*blob as usize)?, Blob::Static(_)).then(|| range.clone())
     }
 
     /// Put the entry at `i` in place of what is there (a later source's entry with the same id).
@@ -114,6 +136,7 @@ impl Corpus {
             item.origin = l.origin;
             item.entry = OnceLock::from(l.entry);
             item.record = None;
+            item.sum = None;
         }
     }
 
@@ -136,11 +159,24 @@ impl Corpus {
     fn decode(&self, item: &Item) -> Entry {
         let decoded = item.record.as_ref().and_then(|(blob, range)| {
             let bytes = self.blobs.get(*blob as usize)?.bytes().get(range.clone())?;
+            if item
+                .sum
+                .is_some_and(|sum| super::codec::checksum(bytes) != sum)
+            {
+                return None;
+            }
             serde_json::from_slice::<Entry>(bytes).ok()
         });
-        // Records are written by this build and checked before use, so this does not
-        // happen; if it did, the entry says so instead of taking the program down.
-        decoded.unwrap_or_else(|| unreadable(&item.id))
+        // A record that fails its checksum (a cache file changed behind errdex's back) is
+        // loaded from its file instead; only if that fails too does the entry say so.
+        decoded
+            .or_else(|| match &item.origin {
+                Origin::File(path) => super::load::load_file_at(path, super::validate::Depth::Load)
+                    .0
+                    .filter(|e| *e.id == *item.id),
+                Origin::Bundled(_) => None,
+            })
+            .unwrap_or_else(|| unreadable(&item.id))
     }
 
     /// The id of entry `i` (without decoding it).

@@ -72,6 +72,22 @@ impl std::fmt::Debug for Catalog {
 }
 
 impl Catalog {
+    /// A catalog read whole, with its index (see `snapshot.rs`).
+    pub(crate) fn from_parts(
+        entries: Corpus,
+        diagnostics: Vec<Diagnostic>,
+        index: Index,
+        packages: BTreeSet<String>,
+    ) -> Catalog {
+        Catalog {
+            entries,
+            diagnostics,
+            notes: Vec::new(),
+            index: Some(index),
+            packages: Some(packages),
+        }
+    }
+
     /// Number of files or entries that were skipped because of errors.
     pub fn skipped(&self) -> usize {
         self.diagnostics
@@ -196,6 +212,7 @@ fn read_bundled(with_index: bool) -> Option<Bundled> {
             Origin::Bundled(path.to_string()),
             blob,
             end - record.len()..end,
+            None,
         );
     }
     let n = r.len(8)?;
@@ -216,6 +233,11 @@ fn read_bundled(with_index: bool) -> Option<Bundled> {
     })
 }
 
+/// The blob the build script wrote (see `build.rs`).
+pub(crate) fn bundled_blob() -> &'static [u8] {
+    BUNDLED
+}
+
 /// The corpus compiled into the binary, with the repository path of each entry.
 pub fn bundled() -> Vec<Loaded> {
     // The build script wrote this blob from the same types; it cannot fail to read.
@@ -224,8 +246,40 @@ pub fn bundled() -> Vec<Loaded> {
         .unwrap_or_default()
 }
 
-/// Load every source into one catalog.
+/// Load every source into one catalog: from the snapshot the last run left when no entry
+/// file changed since (see `snapshot.rs`), else from the files (and the per-folder caches).
 pub fn load(sources: &Sources) -> Catalog {
+    let cache = sources
+        .cache
+        .as_deref()
+        .filter(|_| !sources.dirs.is_empty());
+    // Read the snapshot on one thread while the files are listed on the others.
+    let (opened, files) = std::thread::scope(|scope| {
+        let opened = cache.map(|c| scope.spawn(move || super::snapshot::open(c, sources)));
+        let files = cache.and_then(|_| super::snapshot::files(sources));
+        (opened.and_then(|h| h.join().ok().flatten()), files)
+    });
+    let (Some(cache), Some(files)) = (cache, files) else {
+        return load_files_of(sources);
+    };
+    if let Some(opened) = opened.filter(|o| o.lists(&files)) {
+        return opened.into_catalog();
+    }
+    let mut catalog = load_files_of(sources);
+    if catalog.index.is_none() {
+        // Entries came from the folders: index them once, and keep it all for next time.
+        let index = catalog.entries.build_index();
+        catalog.packages = Some(catalog.packages());
+        catalog.notes.extend(super::snapshot::write(
+            cache, sources, &files, &catalog, &index,
+        ));
+        catalog.index = Some(index);
+    }
+    catalog
+}
+
+/// [`load`] without the snapshot.
+fn load_files_of(sources: &Sources) -> Catalog {
     let mut catalog = Catalog::default();
     if sources.bundled
         && let Some(b) = read_bundled(true)
@@ -375,7 +429,7 @@ fn duplicate_id(file: &Path, text: &str, id: &str, first: &Path) -> Diagnostic {
 }
 
 /// `f` over `items` on every core, results in order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if items.len() < 64 || cores < 2 {
         return items.iter().map(&f).collect();

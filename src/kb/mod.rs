@@ -22,6 +22,7 @@ pub mod pattern;
 pub mod redact;
 pub mod scan;
 pub mod search;
+pub mod snapshot;
 pub mod validate;
 pub mod version;
 pub mod yaml;

@@ -61,6 +61,18 @@ fn cache_files(home: &Path) -> Vec<std::path::PathBuf> {
         .unwrap_or_default()
 }
 
+/// The snapshot of the sources, if one was written.
+fn snapshot_file(home: &Path) -> Option<std::path::PathBuf> {
+    fs::read_dir(home.join("cache/errdex"))
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("snapshot-"))
+        })
+}
+
 /// Make `file`'s time older than the cache's racy window, as a file edited a while ago is.
 fn age(file: &Path) {
     let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
@@ -141,13 +153,61 @@ fn a_garbled_or_truncated_cache_is_ignored_with_one_warning_and_rebuilt() {
     age(&a);
     search(h.path(), &dir, "kumquat happened", &[]);
     let cache = cache_files(h.path()).pop().expect("a cache");
+    let snapshot = snapshot_file(h.path()).expect("a snapshot");
     let good = fs::read(&cache).expect("read");
+    let good_snapshot = fs::read(&snapshot).expect("read");
+    // A garbled snapshot is not used: the folders are read again, quietly.
+    let mut flipped = good_snapshot.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x55;
+    for bad in [
+        good_snapshot[..good_snapshot.len() / 2].to_vec(),
+        flipped,
+        b"\x00\xffnot a snapshot".to_vec(),
+        Vec::new(),
+    ] {
+        fs::write(&snapshot, &bad).expect("garble");
+        let (ids, err) = search(h.path(), &dir, "kumquat happened", &[]);
+        assert_eq!(ids.first().map(String::as_str), Some("net/a"), "{err}");
+        assert!(err.is_empty(), "{err}");
+        assert_eq!(
+            fs::read(&snapshot).ok().map(|b| b.len()),
+            Some(good_snapshot.len())
+        );
+    }
+    // A record changed inside a snapshot that is otherwise whole: that entry is read from
+    // its file again, never shown as the changed record says.
+    let mut changed = good_snapshot.clone();
+    let at = changed.len() - 20;
+    changed[at] ^= 0x01;
+    fs::write(&snapshot, &changed).expect("change a record");
+    let out = errdex(h.path())
+        .env("ERRDEX_PATH", &dir)
+        .args(["--no-bundled", "show", "--json", "net/a"])
+        .output()
+        .expect("runs");
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        shown["title"].as_str(),
+        Some("kumquat happened in the cache test"),
+        "{}",
+        stdout(&out)
+    );
+    // The changed byte is in the record's last field.
+    assert_eq!(
+        shown["dead_ends"][0]["why"].as_str(),
+        Some("It does not pass."),
+        "{}",
+        stdout(&out)
+    );
+    // A garbled folder cache, once the snapshot is gone, gives one warning.
     for bad in [
         good[..good.len() / 2].to_vec(),
         b"\x00\xffnot json at all".to_vec(),
         Vec::new(),
     ] {
         fs::write(&cache, &bad).expect("garble");
+        fs::remove_file(&snapshot).expect("remove the snapshot");
         let (ids, err) = search(h.path(), &dir, "kumquat happened", &[]);
         assert_eq!(ids.first().map(String::as_str), Some("net/a"), "{err}");
         assert_eq!(err.matches("could not be read").count(), 1, "{err}");

@@ -1,0 +1,348 @@
+//! The whole catalog of a set of sources, as the last run left it: the entries as records
+//! decoded on first use, the problems found, the packages named and the search index.
+//!
+//! The per-folder cache (`cache.rs`) spares a run from parsing files that did not change, but
+//! it still decodes every entry and builds the index. When not one entry file of any source
+//! changed, this snapshot replaces all of that: the run stats the files, reads one file and
+//! decodes only what it shows. One snapshot per list of sources, in the cache folder.
+//!
+//! It is used only if it was written by this build, for the same sources, and lists the same
+//! files with the same sizes and times, none of them changed within two seconds of the
+//! snapshot being written. Its tables carry a checksum, and each record its own, checked when
+//! the record is decoded. Anything else means it is not used, and the run writes a new one.
+
+use std::collections::BTreeSet;
+use std::hash::Hasher;
+use std::io::Write;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::cache::{RACY, Stamp, build_id};
+use super::codec::{Reader, Writer, checksum};
+use super::corpus::{Blob, Corpus};
+use super::diag::Diagnostic;
+use super::load::{Catalog, Origin, Sources};
+use super::search::Index;
+
+/// Bumped when the layout changes.
+const FORMAT: u32 = 1;
+
+/// Every entry file of the sources, in load order, with its stamp; `None` when a folder
+/// could not be walked or holds a symbolic link (the run then loads without a snapshot, and
+/// reports what the walk found).
+///
+/// The same files `load::yaml_files` finds, for less: the file type comes from the folder
+/// listing, so only entry files are stat'ed (for their stamps), on both cores.
+pub fn files(sources: &Sources) -> Option<Vec<(PathBuf, Stamp)>> {
+    let mut files = Vec::new();
+    for dir in &sources.dirs {
+        let meta = std::fs::symlink_metadata(dir).ok()?;
+        if meta.is_file() {
+            // A file named as a source is loaded whatever its name.
+            files.push((dir.clone(), Stamp::of(&meta)));
+        } else if meta.is_dir() {
+            let mut below = walk(dir)?;
+            // Component by component, as the loader walks each folder in name order.
+            below.sort_by(|a, b| a.0.cmp(&b.0));
+            files.extend(below);
+        } else {
+            return None;
+        }
+    }
+    Some(files)
+}
+
+fn is_entry_file(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "yaml" || e == "yml")
+}
+
+/// The entry files below `root` with their stamps, in no particular order. The file type
+/// comes from the folder listing, so only entry files are stat'ed. One thread: spreading the
+/// walk over both cores made it slower on the machine this was measured on.
+fn walk(root: &Path) -> Option<Vec<(PathBuf, Stamp)>> {
+    let mut found = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        dirs.extend(list(&dir, &mut found)?);
+    }
+    Some(found)
+}
+
+/// List one folder: its entry files (stat'ed) go to `found`; its subfolders are returned.
+/// `None` for a folder that cannot be read or holds a symbolic link.
+fn list(dir: &Path, found: &mut Vec<(PathBuf, Stamp)>) -> Option<Vec<PathBuf>> {
+    let mut subdirs = Vec::new();
+    for item in std::fs::read_dir(dir).ok()? {
+        let item = item.ok()?;
+        let kind = item.file_type().ok()?;
+        let p = item.path();
+        if kind.is_symlink() {
+            return None;
+        } else if kind.is_dir() {
+            subdirs.push(p);
+        } else if kind.is_file() && is_entry_file(&p) {
+            let stamp = Stamp::of(&std::fs::symlink_metadata(&p).ok()?);
+            found.push((p, stamp));
+        }
+    }
+    Some(subdirs)
+}
+
+/// Where the snapshot of `sources` is kept in `cache_dir`.
+pub fn path(cache_dir: &Path, sources: &Sources) -> PathBuf {
+    let mut h = rustc_hash::FxHasher::default();
+    h.write_u8(u8::from(sources.bundled));
+    for d in &sources.dirs {
+        h.write(d.as_os_str().as_encoded_bytes());
+        h.write_u8(0);
+    }
+    cache_dir.join(format!("snapshot-{:016x}.bin", h.finish()))
+}
+
+fn write_stamp(w: &mut Writer, s: Stamp) {
+    let (size, secs, nanos) = s.parts();
+    w.u64(size);
+    w.u64(secs);
+    w.u32(nanos);
+}
+
+fn read_stamp(r: &mut Reader<'_>) -> Option<Stamp> {
+    Some(Stamp::from_parts(r.u64()?, r.u64()?, r.u32()?))
+}
+
+/// The snapshot file mapped into memory, so that only what is read of it is loaded: the
+/// tables, the index and the records of the entries shown.
+fn map(file: &Path) -> Option<memmap2::Mmap> {
+    let f = std::fs::File::open(file).ok()?;
+    // SAFETY: the mapping is read-only, and errdex never changes a snapshot file in place:
+    // a new one is written to a temporary file and renamed over it, which leaves this
+    // mapping on the old file. Another program truncating the file while it is mapped
+    // would end the process with SIGBUS; the cache folder is the user's own.
+    unsafe { memmap2::Mmap::map(&f) }.ok()
+}
+
+/// The catalog the snapshot of `sources` holds, if it matches `files` exactly.
+pub fn read(cache_dir: &Path, sources: &Sources, files: &[(PathBuf, Stamp)]) -> Option<Catalog> {
+    let snapshot = open(cache_dir, sources)?;
+    snapshot.lists(files).then_some(snapshot.catalog)
+}
+
+/// A snapshot read, before its file list is compared with the sources' files (so that
+/// reading it and listing the files can run at the same time).
+pub struct Opened {
+    catalog: Catalog,
+    bytes: Arc<memmap2::Mmap>,
+    /// Where the file table starts in `bytes`, and how many files it lists.
+    files_at: usize,
+    n_files: usize,
+    written: SystemTime,
+}
+
+impl Opened {
+    /// Whether the snapshot was made from exactly these files, none of them changed close
+    /// to when it was written.
+    pub fn lists(&self, files: &[(PathBuf, Stamp)]) -> bool {
+        let Some(table) = self.bytes.get(self.files_at..) else {
+            return false;
+        };
+        let mut r = Reader::new(table);
+        files.len() == self.n_files
+            && files.iter().all(|(file, stamp)| {
+                let (Some(p), Some(s)) = (r.str(), read_stamp(&mut r)) else {
+                    return false;
+                };
+                let trusted = s
+                    .time()
+                    .checked_add(RACY)
+                    .is_some_and(|t| t <= self.written);
+                p.as_bytes() == file.as_os_str().as_encoded_bytes() && s == *stamp && trusted
+            })
+    }
+
+    /// The catalog, once [`Opened::lists`] said yes.
+    pub fn into_catalog(self) -> Catalog {
+        self.catalog
+    }
+}
+
+/// Read the snapshot of `sources`, if there is one this build wrote for them.
+pub fn open(cache_dir: &Path, sources: &Sources) -> Option<Opened> {
+    let bytes = Arc::new(map(&path(cache_dir, sources))?);
+    let mut r = Reader::new(&bytes);
+    let head_len = r.usize()?;
+    let head = bytes.get(8..8usize.checked_add(head_len)?)?;
+    let sum = r.take(head_len).and_then(|_| r.u64())?;
+    if checksum(head) != sum {
+        return None;
+    }
+    let records_at = r.position();
+    let mut r = Reader::new(head);
+    if r.u32()? != FORMAT || r.str()? != build_id() || (r.u8()? != 0) != sources.bundled {
+        return None;
+    }
+    let n = r.len(8)?;
+    if n != sources.dirs.len() {
+        return None;
+    }
+    for d in &sources.dirs {
+        if r.str()?.as_bytes() != d.as_os_str().as_encoded_bytes() {
+            return None;
+        }
+    }
+    let written = read_stamp(&mut r)?.time();
+    let n_files = r.len(28)?;
+    let files_at = 8 + r.position();
+    for _ in 0..n_files {
+        r.str()?;
+        read_stamp(&mut r)?;
+    }
+    let diagnostics: Vec<Diagnostic> = serde_json::from_slice(r.bytes()?).ok()?;
+    let n = r.len(8)?;
+    let mut packages = BTreeSet::new();
+    for _ in 0..n {
+        packages.insert(r.str()?.to_string());
+    }
+    let mut entries = Corpus::default();
+    let bundled = entries.add_blob(Blob::Static(super::load::bundled_blob()));
+    let own = entries.add_blob(Blob::Mapped(Arc::clone(&bytes)));
+    let n = r.len(41)?;
+    for _ in 0..n {
+        let kind = r.u8()?;
+        let id = r.str()?;
+        let origin = r.str()?;
+        let (start, end, sum) = (r.usize()?, r.usize()?, r.u64()?);
+        if start > end {
+            return None;
+        }
+        match kind {
+            0 => entries.push_record(
+                id,
+                Origin::Bundled(origin.to_string()),
+                bundled,
+                start..end,
+                None,
+            ),
+            1 => {
+                let range = records_at.checked_add(start)?..records_at.checked_add(end)?;
+                if range.end > bytes.len() {
+                    return None;
+                }
+                entries.push_record(
+                    id,
+                    Origin::File(PathBuf::from(origin)),
+                    own,
+                    range,
+                    Some(sum),
+                );
+            }
+            _ => return None,
+        }
+    }
+    let index = Index::from_bytes(r.bytes()?)?;
+    if index.len() != entries.len() || !r.done() {
+        return None;
+    }
+    Some(Opened {
+        catalog: Catalog::from_parts(entries, diagnostics, index, packages),
+        bytes,
+        files_at,
+        n_files,
+        written,
+    })
+}
+
+/// Write the snapshot of `catalog` (loaded from `sources`, whose files are `files`), with
+/// its `index`. Failing to write is not an error: the next run loads the sources again.
+pub fn write(
+    cache_dir: &Path,
+    sources: &Sources,
+    files: &[(PathBuf, Stamp)],
+    catalog: &Catalog,
+    index: &Index,
+) -> Option<String> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let mut w = Writer::default();
+    w.u32(FORMAT);
+    w.str(&build_id());
+    w.u8(u8::from(sources.bundled));
+    w.usize(sources.dirs.len());
+    for d in &sources.dirs {
+        w.bytes(d.as_os_str().as_encoded_bytes());
+    }
+    write_stamp(
+        &mut w,
+        Stamp::from_parts(0, now.as_secs(), now.subsec_nanos()),
+    );
+    w.usize(files.len());
+    for (f, s) in files {
+        w.bytes(f.as_os_str().as_encoded_bytes());
+        write_stamp(&mut w, *s);
+    }
+    w.bytes(&serde_json::to_vec(&catalog.diagnostics).ok()?);
+    let packages = catalog.packages();
+    w.usize(packages.len());
+    for p in &packages {
+        w.str(p);
+    }
+    let corpus = &catalog.entries;
+    let mut records: Vec<u8> = Vec::new();
+    w.usize(corpus.len());
+    for i in 0..corpus.len() {
+        let (Some(id), Some(origin)) = (corpus.id(i), corpus.origin(i)) else {
+            return None;
+        };
+        match (origin, corpus.bundled_range(i)) {
+            (Origin::Bundled(p), Some(range)) => {
+                w.u8(0);
+                w.str(id);
+                w.str(p);
+                write_range(&mut w, range, 0);
+            }
+            (Origin::File(p), _) => {
+                let json = serde_json::to_vec(corpus.get(i)?).ok()?;
+                let start = records.len();
+                records.extend_from_slice(&json);
+                w.u8(1);
+                w.str(id);
+                w.bytes(p.as_os_str().as_encoded_bytes());
+                write_range(&mut w, start..records.len(), checksum(&json));
+            }
+            // A bundled entry not read from the blob does not occur; nothing is written.
+            (Origin::Bundled(_), None) => return None,
+        }
+    }
+    w.bytes(&index.to_bytes());
+    finish(cache_dir, sources, w.buf, &records)
+}
+
+fn write_range(w: &mut Writer, range: Range<usize>, sum: u64) {
+    w.usize(range.start);
+    w.usize(range.end);
+    w.u64(sum);
+}
+
+/// The file: the head's length, the head, its checksum, then the records.
+fn finish(cache_dir: &Path, sources: &Sources, head: Vec<u8>, records: &[u8]) -> Option<String> {
+    let file = path(cache_dir, sources);
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(cache_dir)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(cache_dir)?;
+        {
+            let mut out = std::io::BufWriter::new(tmp.as_file_mut());
+            out.write_all(&(head.len() as u64).to_le_bytes())?;
+            out.write_all(&head)?;
+            out.write_all(&checksum(&head).to_le_bytes())?;
+            out.write_all(records)?;
+            out.flush()?;
+        }
+        tmp.persist(&file).map_err(|e| e.error)?;
+        Ok(())
+    };
+    write()
+        .err()
+        .map(|e| format!("the cache {} was not written: {e}", file.display()))
+}
