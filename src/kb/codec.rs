@@ -49,14 +49,6 @@ impl Writer {
     pub fn str(&mut self, v: &str) {
         self.bytes(v.as_bytes());
     }
-
-    /// `u32`s, with their count.
-    pub fn u32s(&mut self, v: &[u32]) {
-        self.usize(v.len());
-        for x in v {
-            self.u32(*x);
-        }
-    }
 }
 
 /// Reads values back from a byte buffer, in the order they were written.
@@ -135,17 +127,6 @@ impl<'a> Reader<'a> {
     pub fn str(&mut self) -> Option<&'a str> {
         std::str::from_utf8(self.bytes()?).ok()
     }
-
-    /// `u32`s written with [`Writer::u32s`].
-    pub fn u32s(&mut self) -> Option<Vec<u32>> {
-        let n = self.len(4)?;
-        let raw = self.take(n * 4)?;
-        Some(
-            raw.chunks_exact(4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect(),
-        )
-    }
 }
 
 /// A 64-bit FNV-1a checksum, to tell a whole file from a garbled one.
@@ -174,13 +155,13 @@ mod tests {
         w.u32(0xdead_beef);
         w.f64(1.5);
         w.str("héllo");
-        w.u32s(&[1, 2, 3]);
+        w.bytes(&[1, 2, 3]);
         let mut r = Reader::new(&w.buf);
         assert_eq!(r.u8(), Some(7));
         assert_eq!(r.u32(), Some(0xdead_beef));
         assert_eq!(r.f64(), Some(1.5));
         assert_eq!(r.str(), Some("héllo"));
-        assert_eq!(r.u32s(), Some(vec![1, 2, 3]));
+        assert_eq!(r.bytes(), Some(&[1u8, 2, 3][..]));
         assert!(r.done());
         assert_eq!(r.u8(), None);
     }
@@ -189,16 +170,16 @@ mod tests {
     fn a_cut_or_garbled_buffer_reads_as_none() {
         let mut w = Writer::default();
         w.str("some text");
-        w.u32s(&[5; 10]);
+        w.bytes(&[5; 10]);
         for cut in 0..w.buf.len() {
             let mut r = Reader::new(&w.buf[..cut]);
-            let whole = r.str().is_some() && r.u32s().is_some();
+            let whole = r.str().is_some() && r.bytes().is_some();
             assert!(!whole, "cut at {cut}");
         }
         // A huge count is refused before anything is allocated.
         let mut huge = Writer::default();
         huge.u64(u64::MAX / 2);
-        assert_eq!(Reader::new(&huge.buf).u32s(), None);
+        assert_eq!(Reader::new(&huge.buf).len(4), None);
         assert_eq!(Reader::new(&huge.buf).bytes(), None);
     }
 

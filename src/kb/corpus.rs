@@ -16,8 +16,6 @@ use super::search::Index;
 pub enum Blob {
     /// Compiled into the binary.
     Static(&'static [u8]),
-    /// Read from a file.
-    Shared(Arc<Vec<u8>>),
     /// A file mapped into memory.
     Mapped(Arc<memmap2::Mmap>),
 }
@@ -26,7 +24,6 @@ impl Blob {
     fn bytes(&self) -> &[u8] {
         match self {
             Blob::Static(b) => b,
-            Blob::Shared(b) => b,
             Blob::Mapped(m) => m,
         }
     }
@@ -152,8 +149,11 @@ impl Corpus {
 
     /// Entry `i`, decoded if it was not yet.
     pub fn get(&self, i: usize) -> Option<&Entry> {
-        let item = self.items.get(i)?;
-        Some(item.entry.get_or_init(|| self.decode(item)))
+        self.items.get(i).map(|item| self.entry(item))
+    }
+
+    fn entry<'a>(&'a self, item: &'a Item) -> &'a Entry {
+        item.entry.get_or_init(|| self.decode(item))
     }
 
     fn decode(&self, item: &Item) -> Entry {
@@ -191,7 +191,7 @@ impl Corpus {
 
     /// Every entry in order (decoding each).
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &Entry> + '_ {
-        (0..self.items.len()).map(|i| self.get(i).unwrap_or_else(|| unreachable!()))
+        self.items.iter().map(|item| self.entry(item))
     }
 
     /// The ids in order.
@@ -225,8 +225,8 @@ impl Corpus {
 
     /// The entries, decoding those that were not yet.
     pub fn into_entries(self) -> Vec<Entry> {
-        for i in 0..self.len() {
-            self.get(i);
+        for item in &self.items {
+            self.entry(item);
         }
         self.items
             .into_iter()

@@ -155,11 +155,6 @@ pub fn packages<'a>(
         .collect()
 }
 
-/// The fit of every entry, in order.
-pub fn fits(entries: &[Entry], have: &dyn Lookup) -> Vec<EntryFit> {
-    entries.iter().map(|e| entry_fit(e, have)).collect()
-}
-
 /// How each entry of a corpus fits the user's versions, worked out for an entry when first
 /// asked (a search looks at a few dozen entries, and deciding means decoding the entry).
 pub struct Fits {

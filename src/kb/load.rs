@@ -486,6 +486,11 @@ fn load_files_at(files: &[PathBuf], depth: Depth) -> (Vec<(Loaded, String)>, Vec
     (entries, diags)
 }
 
+/// Whether `p` is named like an entry file (`*.yaml` or `*.yml`).
+pub(crate) fn is_entry_file(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "yaml" || e == "yml")
+}
+
 /// The entry files below `path` (or `path` itself), sorted; unreadable parts are reported.
 pub fn yaml_files(path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -496,7 +501,7 @@ pub fn yaml_files(path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
         match item {
             Ok(item) => {
                 let p = item.path();
-                let is_yaml = p.extension().is_some_and(|e| e == "yaml" || e == "yml");
+                let is_yaml = is_entry_file(p);
                 if is_yaml && item.file_type().is_file() {
                     files.push(p.to_path_buf());
                 } else if is_yaml && item.file_type().is_dir() && item.depth() > 0 {

@@ -31,10 +31,10 @@ const FORMAT: u32 = 1;
 
 /// Every entry file of the sources, in load order, with its stamp; `None` when a folder
 /// could not be walked or holds a symbolic link (the run then loads without a snapshot, and
-/// reports what the walk found).
+/// the loader's own walk reports what it finds).
 ///
 /// The same files `load::yaml_files` finds, for less: the file type comes from the folder
-/// listing, so only entry files are stat'ed (for their stamps), on both cores.
+/// listing, so only entry files are stat'ed (for their stamps).
 pub fn files(sources: &Sources) -> Option<Vec<(PathBuf, Stamp)>> {
     let mut files = Vec::new();
     for dir in &sources.dirs {
@@ -52,10 +52,6 @@ pub fn files(sources: &Sources) -> Option<Vec<(PathBuf, Stamp)>> {
         }
     }
     Some(files)
-}
-
-fn is_entry_file(p: &Path) -> bool {
-    p.extension().is_some_and(|e| e == "yaml" || e == "yml")
 }
 
 /// The entry files below `root` with their stamps, in no particular order. The file type
@@ -82,7 +78,7 @@ fn list(dir: &Path, found: &mut Vec<(PathBuf, Stamp)>) -> Option<Vec<PathBuf>> {
             return None;
         } else if kind.is_dir() {
             subdirs.push(p);
-        } else if kind.is_file() && is_entry_file(&p) {
+        } else if kind.is_file() && super::load::is_entry_file(&p) {
             let stamp = Stamp::of(&std::fs::symlink_metadata(&p).ok()?);
             found.push((p, stamp));
         }
