@@ -130,7 +130,7 @@ pub fn from_deadends(json: &str) -> Result<(Entry, Vec<String>), String> {
             status: VersionStatus::Active,
             introduced: None,
             deprecated: None,
-            package: Some(name),
+            package: Some(super::installed::normalise_package(&name)),
             range: super::version::parse_range(&range).ok().map(|_| range),
         });
     }

@@ -34,6 +34,23 @@ fn warning(field: impl Into<String>, message: impl Into<String>, hint: &str) -> 
     }
 }
 
+/// A package named other than the way versions are compared (`python`, `golang`, `Node.js`)
+/// still matches after normalising, but the row reads differently from what `errdex paths`
+/// and `--have` show; say which spelling to use.
+fn check_package_name(out: &mut Vec<Problem>, field: String, name: &str) {
+    if name.trim().is_empty() {
+        return;
+    }
+    let normal = super::installed::normalise_package(name);
+    if normal != name {
+        out.push(warning(
+            field,
+            format!("package `{name}` is written `{normal}` where versions are compared"),
+            &format!("write `package: {normal}`"),
+        ));
+    }
+}
+
 /// Most items one list of an entry may hold (workarounds, aliases, patterns, …).
 pub const MAX_ITEMS: usize = 200;
 /// Largest text field (a root cause, a snippet), in bytes.
@@ -266,6 +283,9 @@ pub fn validate_at(entry: &Entry, depth: Depth) -> Vec<Problem> {
                 "write comparators separated by commas, e.g. `>=1.42, <1.63`",
             ));
         }
+        if let Some(p) = row.package.as_deref() {
+            check_package_name(&mut out, format!("versions[{i}].package"), p);
+        }
         if row.range.is_some() && row.package.as_deref().is_none_or(|p| p.trim().is_empty()) {
             out.push(warning(
                 format!("versions[{i}].range"),
@@ -285,6 +305,7 @@ pub fn validate_at(entry: &Entry, depth: Depth) -> Vec<Problem> {
         );
         check_rate(&mut out, format!("{field}.success_rate"), &w.success_rate);
         if let Some(r) = &w.requires {
+            check_package_name(&mut out, format!("{field}.requires.package"), &r.package);
             if r.package.trim().is_empty() {
                 out.push(error(
                     format!("{field}.requires.package"),

@@ -109,6 +109,22 @@ fn pattern_that_matches_nothing_is_a_warning() {
 }
 
 #[test]
+fn package_names_not_written_as_compared_are_warnings() {
+    let r = lint_bad("package-name.yaml");
+    assert!(
+        r.contains("package-name.yaml:12:5: warning: versions[0].package: package `Python3` is written `cpython` where versions are compared"),
+        "{r}"
+    );
+    assert!(r.contains("write `package: cpython`"), "{r}");
+    assert!(
+        r.contains("requires.package: package `golang` is written `go`"),
+        "{r}"
+    );
+    // `go` is already normal: one warning per bad name, none for it.
+    assert_eq!(r.matches("where versions are compared").count(), 2, "{r}");
+}
+
+#[test]
 fn empty_title_and_snippet_are_errors() {
     let r = lint_bad("empty-title.yaml");
     assert!(
