@@ -70,7 +70,7 @@ const MIN_PATTERN_STRENGTH: f64 = 0.3;
 const WRAPPER_SHARE: f64 = 0.9;
 
 /// Bumped when the layout [`Index::to_bytes`] writes changes.
-const INDEX_FORMAT: u32 = 1;
+const INDEX_FORMAT: u32 = 2;
 
 /// Why an entry scored, for `--explain` and for highlighting.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -134,8 +134,6 @@ struct Doc {
 /// What is derived from an entry's strings when a query first needs it.
 #[derive(Default)]
 struct Derived {
-    /// Masked lowercase title and aliases, for containment.
-    phrases: OnceLock<Vec<String>>,
     /// Lowercase title and aliases, for `^prefix` and `suffix$`.
     lowered: OnceLock<Vec<String>>,
     /// Lowercase title, aliases, id and tags, one per line, for `'exact` and `!not`.
@@ -153,7 +151,7 @@ pub struct Index {
     strings: Vec<store::Strings>,
     vocab: store::Vocab,
     /// Word ids in byte order of their words, for completing a word being typed.
-    sorted_vocab: OnceLock<Vec<u32>>,
+    sorted_vocab: Vec<u32>,
     postings: store::Postings,
     avg_len: f64,
 }
@@ -169,6 +167,7 @@ impl Index {
             docs,
             strings,
             vocab,
+            sorted,
             postings,
         } = built;
         let avg_len = if docs.is_empty() {
@@ -180,7 +179,7 @@ impl Index {
             docs,
             strings,
             vocab,
-            sorted_vocab: OnceLock::new(),
+            sorted_vocab: sorted,
             postings,
             avg_len: avg_len.max(1.0),
         }
@@ -195,6 +194,7 @@ impl Index {
             &self.docs,
             &self.strings,
             &self.vocab,
+            &self.sorted_vocab,
             &self.postings,
             &mut w,
         );
@@ -352,13 +352,11 @@ impl Index {
                 .find_map(|l| d.matching_pattern(&l.raw, &l.raw.to_lowercase()));
             // A wording found inside a query line is better evidence than a query line
             // found inside a wording (a few typed words can be part of many titles).
-            let phrases = d.phrases();
-            let inside = phrases.iter().find(|p| {
-                p.len() >= 10 && norm.lines.iter().any(|l| l.masked.contains(p.as_str()))
-            });
+            let inside = d
+                .phrases()
+                .find(|p| p.len() >= 10 && norm.lines.iter().any(|l| l.masked.contains(p)));
             let contained = inside.map(|p| (p, true)).or_else(|| {
-                phrases
-                    .iter()
+                d.phrases()
                     .find(|p| {
                         norm.lines
                             .iter()
@@ -373,7 +371,7 @@ impl Index {
                     e.pattern_strength = strength;
                 }
                 if let Some((p, in_query)) = contained {
-                    e.contained = Some(p.clone());
+                    e.contained = Some(p.to_string());
                     e.wording_in_query = in_query;
                 }
             }
@@ -542,13 +540,9 @@ impl Index {
         }
     }
 
-    /// The vocabulary in byte order, made on first use.
+    /// The vocabulary in byte order (sorted when the index was built).
     fn sorted_vocab(&self) -> &[u32] {
-        self.sorted_vocab.get_or_init(|| {
-            let mut v: Vec<u32> = (0..self.vocab.len() as u32).collect();
-            v.sort_unstable_by_key(|&id| self.vocab.word(id));
-            v
-        })
+        &self.sorted_vocab
     }
 
     /// Whether entry `doc` passes the query's filters.
@@ -813,14 +807,11 @@ impl<'a> DocRef<'a> {
         self.d.derived.get_or_init(Box::default)
     }
 
-    /// Masked lowercase title first, then aliases (the same masking as queries get).
-    fn phrases(self) -> &'a [String] {
-        self.derived().phrases.get_or_init(|| {
-            std::iter::once(self.title())
-                .chain(self.aliases())
-                .map(normalize::mask)
-                .collect()
-        })
+    /// Masked lowercase title first, then aliases (the same masking as queries get; done
+    /// when the index was built).
+    fn phrases(self) -> impl Iterator<Item = &'a str> {
+        let from = 4 + self.d.aliases as usize + self.d.tags as usize + self.d.patterns as usize;
+        (from..=from + self.d.aliases as usize).map(move |k| self.string(k))
     }
 
     /// Lowercase title first, then aliases.

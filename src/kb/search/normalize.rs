@@ -6,7 +6,7 @@
 //! variable parts, and weights the lines that carry the error. Entry titles and aliases go
 //! through the same masking, so both sides compare like with like.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 
@@ -81,67 +81,117 @@ fn ascii_classes(p: &str) -> String {
     out
 }
 
-/// Masks, applied in order: (pattern, replacement).
-static MASKS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
-    vec![
-        // klog: E1124 10:32:11.004512    1 main.go:88]
-        (
-            re(r"^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w./-]+:\d+\]"),
-            " ",
-        ),
-        // ISO 8601 and friends: 2026-11-24T10:32:11.004Z, 2026-11-24 10:32:11,004 +0100
-        (
-            re(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?(Z|\s?[+-]\d{2}:?\d{2})?\b"),
-            " ",
-        ),
-        // syslog: Nov 24 10:32:11 host
-        (
-            re(r"^[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}( [\w.-]+)?"),
-            " ",
-        ),
-        // bare times: 10:32:11.004
-        (re(r"\b\d{2}:\d{2}:\d{2}([.,]\d+)?\b"), " "),
-        // levels in brackets or as key=value: [ERROR] level=error
-        (
-            re(
-                r"(?i)\[(trace|debug|info|notice|warn|warning|error|err|fatal|crit|critical)\]|\blevel=\w+",
-            ),
-            " ",
-        ),
-        // UUIDs
-        (
-            re(r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
-            " ",
-        ),
-        // key=value ids: request_id=abc123def, trace-id: 4bf92f3577b34da6
-        (re(r"(?i)\b[\w-]*id[=:]\s*[\w-]{6,}"), " "),
-        // IPv4 with optional port, IPv6 (bracketed or bare) with optional port
-        (re(r"\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b"), " "),
-        (re(r"(?i)\[[0-9a-f:]*:[0-9a-f:]*\](:\d+)?"), " "),
-        (
-            re(r"(?i)(^|[\s(])(::|[0-9a-f]{1,4}:)[0-9a-f:]*:[0-9a-f]*(:\d+)?\b"),
-            " ",
-        ),
-        // Kubernetes pod names: deployment-<replicaset hash>-<pod hash> → deployment
-        (
-            re(r"\b([a-z][a-z0-9-]*?)-[a-z0-9]{8,10}-[a-z0-9]{5}\b"),
-            "$1",
-        ),
-        // hex: 0x7f0c9e2b4d10, long hex runs (hashes, container ids)
-        (
-            re(r"(?i)\b0x[0-9a-f]+\b|\b[0-9a-f]*\d[0-9a-f]*[a-f][0-9a-f]*\b"),
-            " ",
-        ),
-        // paths: keep the last component (docker.sock, index.js, mysqld.sock)
-        // (absolute, ./ ../ or ~/ paths only: HTTP/1.1, nginx/1.22.1, text/html stay)
-        (
-            re(r#"(^|[\s"'(=\[])(?:~|\.{1,2})?(?:/[\w.@-]+)*/([\w.@-]+)"#),
-            "$1$2",
-        ),
-        // long numbers (ports, pids, sizes, ids); short codes like 1045, 137 stay
-        (re(r"\b\d{6,}\b"), " "),
-    ]
-});
+/// One mask: a pattern, its replacement, and a cheap test that a line must pass for the
+/// pattern to have any chance of matching. Most typed queries pass few tests, so most
+/// patterns are never compiled in a run (compiling all of them was a tenth of a search).
+struct Mask {
+    pattern: &'static str,
+    with: &'static str,
+    may_match: fn(&[u8]) -> bool,
+}
+
+fn has(b: &[u8], c: u8) -> bool {
+    b.contains(&c)
+}
+
+fn has_digit(b: &[u8]) -> bool {
+    b.iter().any(u8::is_ascii_digit)
+}
+
+/// Whether `b` holds `word` in any ASCII case (what `(?i)` means for these ASCII words).
+fn has_word(b: &[u8], word: &[u8]) -> bool {
+    b.windows(word.len()).any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// Masks, applied in order.
+const MASKS: [Mask; 14] = [
+    // klog: E1124 10:32:11.004512    1 main.go:88]
+    Mask {
+        pattern: r"^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w./-]+:\d+\]",
+        with: " ",
+        may_match: |b| matches!(b, [b'I' | b'W' | b'E' | b'F', d, ..] if d.is_ascii_digit()),
+    },
+    // ISO 8601 and friends: 2026-11-24T10:32:11.004Z, 2026-11-24 10:32:11,004 +0100
+    Mask {
+        pattern: r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?(Z|\s?[+-]\d{2}:?\d{2})?\b",
+        with: " ",
+        may_match: |b| has(b, b'-') && has(b, b':') && has_digit(b),
+    },
+    // syslog: Nov 24 10:32:11 host
+    Mask {
+        pattern: r"^[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}( [\w.-]+)?",
+        with: " ",
+        may_match: |b| b.first().is_some_and(u8::is_ascii_uppercase) && has(b, b':'),
+    },
+    // bare times: 10:32:11.004
+    Mask {
+        pattern: r"\b\d{2}:\d{2}:\d{2}([.,]\d+)?\b",
+        with: " ",
+        may_match: |b| has(b, b':') && has_digit(b),
+    },
+    // levels in brackets or as key=value: [ERROR] level=error
+    Mask {
+        pattern: r"(?i)\[(trace|debug|info|notice|warn|warning|error|err|fatal|crit|critical)\]|\blevel=\w+",
+        with: " ",
+        may_match: |b| has(b, b'[') || has_word(b, b"level="),
+    },
+    // UUIDs
+    Mask {
+        pattern: r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b",
+        with: " ",
+        may_match: |b| b.len() >= 36 && has(b, b'-'),
+    },
+    // key=value ids: request_id=abc123def, trace-id: 4bf92f3577b34da6
+    Mask {
+        pattern: r"(?i)\b[\w-]*id[=:]\s*[\w-]{6,}",
+        with: " ",
+        may_match: |b| has_word(b, b"id=") || has_word(b, b"id:"),
+    },
+    // IPv4 with optional port, IPv6 (bracketed or bare) with optional port
+    Mask {
+        pattern: r"\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b",
+        with: " ",
+        may_match: |b| has(b, b'.') && has_digit(b),
+    },
+    Mask {
+        pattern: r"(?i)\[[0-9a-f:]*:[0-9a-f:]*\](:\d+)?",
+        with: " ",
+        may_match: |b| has(b, b'[') && has(b, b':'),
+    },
+    Mask {
+        pattern: r"(?i)(^|[\s(])(::|[0-9a-f]{1,4}:)[0-9a-f:]*:[0-9a-f]*(:\d+)?\b",
+        with: " ",
+        may_match: |b| b.iter().filter(|&&c| c == b':').nth(1).is_some(),
+    },
+    // Kubernetes pod names: deployment-<replicaset hash>-<pod hash> → deployment
+    Mask {
+        pattern: r"\b([a-z][a-z0-9-]*?)-[a-z0-9]{8,10}-[a-z0-9]{5}\b",
+        with: "$1",
+        may_match: |b| b.iter().filter(|&&c| c == b'-').nth(1).is_some(),
+    },
+    // hex: 0x7f0c9e2b4d10, long hex runs (hashes, container ids); both need a digit
+    Mask {
+        pattern: r"(?i)\b0x[0-9a-f]+\b|\b[0-9a-f]*\d[0-9a-f]*[a-f][0-9a-f]*\b",
+        with: " ",
+        may_match: has_digit,
+    },
+    // paths: keep the last component (docker.sock, index.js, mysqld.sock)
+    // (absolute, ./ ../ or ~/ paths only: HTTP/1.1, nginx/1.22.1, text/html stay)
+    Mask {
+        pattern: r#"(^|[\s"'(=\[])(?:~|\.{1,2})?(?:/[\w.@-]+)*/([\w.@-]+)"#,
+        with: "$1$2",
+        may_match: |b| has(b, b'/'),
+    },
+    // long numbers (ports, pids, sizes, ids); short codes like 1045, 137 stay
+    Mask {
+        pattern: r"\b\d{6,}\b",
+        with: " ",
+        may_match: has_digit,
+    },
+];
+
+/// Each mask's pattern, compiled when a line first passes its test.
+static COMPILED: [OnceLock<Regex>; MASKS.len()] = [const { OnceLock::new() }; MASKS.len()];
 
 /// Lines that carry the error in a trace.
 static ERROR_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -174,9 +224,13 @@ static FRAME: LazyLock<Regex> = LazyLock::new(|| {
 /// Apply the masks to one line and lowercase it.
 pub fn mask(line: &str) -> String {
     let mut s = line.to_string();
-    for (re, with) in MASKS.iter() {
+    for (m, compiled) in MASKS.iter().zip(&COMPILED) {
+        if !(m.may_match)(s.as_bytes()) {
+            continue;
+        }
+        let re = compiled.get_or_init(|| re(m.pattern));
         if re.is_match(&s) {
-            s = re.replace_all(&s, *with).into_owned();
+            s = re.replace_all(&s, m.with).into_owned();
         }
     }
     let collapsed: Vec<&str> = s.split_whitespace().collect();
@@ -274,6 +328,53 @@ pub fn normalize(input: &str) -> Normalized {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// A mask's test may only skip lines its pattern cannot match.
+    fn assert_gates_hold(line: &str) {
+        for (m, compiled) in MASKS.iter().zip(&COMPILED) {
+            let re = compiled.get_or_init(|| re(m.pattern));
+            assert!(
+                !re.is_match(line) || (m.may_match)(line.as_bytes()),
+                "the test of mask `{}` skips {line:?}, which it matches",
+                m.pattern
+            );
+        }
+    }
+
+    #[test]
+    fn mask_tests_never_skip_a_line_their_pattern_matches() {
+        // Every line of the evaluation sets: real pasted errors of every kind.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/eval");
+        let mut lines = 0;
+        for name in ["cases.jsonl", "heldout.jsonl", "uncovered.jsonl"] {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+            for case in text.lines() {
+                let v: serde_json::Value = serde_json::from_str(case).unwrap_or_default();
+                for line in v["input"].as_str().unwrap_or("").lines() {
+                    assert_gates_hold(line);
+                    lines += 1;
+                }
+            }
+        }
+        assert!(lines > 1000, "{lines} lines read");
+        for line in [
+            "deadbeef-dead-beef-dead-beefdeadbeef",
+            "ID: abcdefgh",
+            "LEVEL=warn x",
+            "[::1]:8080",
+            "fe80::1",
+        ] {
+            assert_gates_hold(line);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn mask_tests_hold_for_log_like_text(line in "[A-Za-z0-9 :./\\[\\]=_@~'\"(-]{0,60}") {
+            assert_gates_hold(&line);
+        }
+    }
 
     #[test]
     fn masks_the_variable_parts_of_a_log_line() {

@@ -357,7 +357,16 @@ pub(super) struct Built {
     /// Each part's strings (see `Doc::part`).
     pub strings: Vec<Strings>,
     pub vocab: Vocab,
+    /// Word ids in byte order of their words.
+    pub sorted: Vec<u32>,
     pub postings: Postings,
+}
+
+/// Word ids of `vocab` in byte order of their words.
+fn sorted_ids(vocab: &Vocab) -> Vec<u32> {
+    let mut v: Vec<u32> = (0..vocab.len() as u32).collect();
+    v.sort_unstable_by_key(|&id| vocab.word(id));
+    v
 }
 
 /// The index data as bytes (see [`Built::read`]).
@@ -365,6 +374,7 @@ pub(super) fn write(
     docs: &[Doc],
     strings: &[Strings],
     vocab: &Vocab,
+    sorted: &[u32],
     postings: &Postings,
     w: &mut Writer,
 ) {
@@ -385,6 +395,10 @@ pub(super) fn write(
             s.write(w);
         }
         vocab.write(w);
+        w.usize(sorted.len());
+        for &id in sorted {
+            w.u32(id);
+        }
         postings.write(w);
     }
 }
@@ -419,18 +433,34 @@ impl Built {
         }
         // Every entry's strings are where its record says.
         for d in &docs {
-            let n = 4 + d.aliases as usize + d.tags as usize + d.patterns as usize;
+            let n = 5 + 2 * d.aliases as usize + d.tags as usize + d.patterns as usize;
             let end = d.first.checked_add(n)?;
             if strings.get(d.part)?.len() < end {
                 return None;
             }
         }
         let vocab = Vocab::read(r)?;
+        let n = r.len(4)?;
+        if n != vocab.len() {
+            return None;
+        }
+        let raw = r.take(n * 4)?;
+        let mut sorted = Vec::with_capacity(n);
+        for c in raw.chunks_exact(4) {
+            let id = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+            // Any order is safe to search (a wrong one only finds fewer completions); an id
+            // past the vocabulary is not.
+            if id as usize >= n {
+                return None;
+            }
+            sorted.push(id);
+        }
         let postings = Postings::read(r, vocab.len(), n_docs)?;
         Some(Built {
             docs,
             strings,
             vocab,
+            sorted,
             postings,
         })
     }
@@ -501,7 +531,8 @@ fn part<E: Borrow<Entry>>(entries: &[E], part_no: usize) -> Part {
         let fields = e.id.len() + e.title.len() + e.domain.len() + e.category.len();
         kept += fields + listed_len + patterns;
         indexed += fields + listed_len + e.root_cause.len();
-        count += 4 + e.aliases.len() + e.tags.len() + e.patterns.len();
+        count += 5 + 2 * e.aliases.len() + e.tags.len() + e.patterns.len();
+        kept += e.title.len() + e.aliases.iter().map(String::len).sum::<usize>();
     }
     p.strings.text.reserve(kept);
     p.strings.ends.reserve(count);
@@ -555,6 +586,11 @@ fn doc(e: &Entry, part: usize, strings: &mut Strings, len: f64) -> Doc {
     }
     for s in e.aliases.iter().chain(&e.tags).chain(&e.patterns) {
         strings.push(s);
+    }
+    // The masked title and aliases, which every query is compared with: masked here once,
+    // at build time for the bundled corpus, rather than on each run.
+    for s in std::iter::once(&e.title).chain(&e.aliases) {
+        strings.push(&super::normalize::mask(s));
     }
     Doc {
         part,
@@ -640,10 +676,12 @@ fn merge(parts: Vec<Part>) -> Built {
         .map(|(share, cut)| move || share.scatter(cut))
         .collect();
     on_threads(jobs);
+    let sorted = sorted_ids(&vocab);
     Built {
         docs,
         strings,
         vocab,
+        sorted,
         postings: Postings { starts, list },
     }
 }
@@ -685,12 +723,14 @@ impl Share {
 mod tests {
     use super::*;
 
-    /// Words by id, postings by word, and each entry's length and strings.
+    /// Words by id (then in byte order), postings by word, and each entry's length and
+    /// strings.
     type Summary = (Vec<String>, Vec<Vec<(u32, u32)>>, Vec<(u64, Vec<String>)>);
 
     /// Everything built, as comparable values (weights and lengths as bits).
     fn summary(b: &Built) -> Summary {
         let words = (0..b.vocab.len() as u32)
+            .chain(b.sorted.iter().copied())
             .map(|id| b.vocab.word(id).to_string())
             .collect();
         let postings = (0..b.vocab.len() as u32)
@@ -703,7 +743,7 @@ mod tests {
             .docs
             .iter()
             .map(|d| {
-                let n = 4 + (d.aliases + d.tags + d.patterns) as usize;
+                let n = 5 + (2 * d.aliases + d.tags + d.patterns) as usize;
                 let s = &b.strings[d.part];
                 let strings = (d.first..d.first + n).map(|k| s.get(k).to_string());
                 (d.len.to_bits(), strings.collect())
@@ -725,11 +765,25 @@ mod tests {
             &built.docs,
             &built.strings,
             &built.vocab,
+            &built.sorted,
             &built.postings,
             &mut w,
         );
         let read = Built::read(&mut Reader::new(&w.buf)).expect("reads back");
         assert!(summary(&read) == summary(&built));
+        // The byte order and the masked wordings are stored, not made again on reading.
+        let sorted: Vec<&str> = read.sorted.iter().map(|&id| read.vocab.word(id)).collect();
+        assert!(
+            sorted.windows(2).all(|w| w[0] < w[1]),
+            "words in byte order"
+        );
+        let d = &read.docs[0];
+        let phrase =
+            read.strings[d.part].get(d.first + 4 + (d.aliases + d.tags + d.patterns) as usize);
+        assert_eq!(
+            phrase,
+            crate::kb::search::normalize::mask(&entries[0].title)
+        );
         for cut in (0..w.buf.len()).step_by(97) {
             let mut r = Reader::new(&w.buf[..cut]);
             assert!(Built::read(&mut r).is_none(), "cut at {cut}");
