@@ -45,13 +45,27 @@ pub fn files(sources: &Sources) -> Option<Vec<(PathBuf, Stamp)>> {
         } else if meta.is_dir() {
             let mut below = walk(dir)?;
             // Component by component, as the loader walks each folder in name order.
-            below.sort_by(|a, b| a.0.cmp(&b.0));
+            below.sort_unstable_by(|a, b| component_order(&a.0, &b.0));
             files.extend(below);
         } else {
             return None;
         }
     }
     Some(files)
+}
+
+/// The order `Path::cmp` gives the clean paths a walk makes (no `.`, `..` or doubled
+/// separators), at the cost of a byte comparison: a separator sorts before every other byte,
+/// so a folder's name ends where the name of a longer sibling goes on. Comparing paths
+/// component by component was an eighth of a warm start at 10,000 entries.
+fn component_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let sep = std::path::MAIN_SEPARATOR as u8;
+    let key = |c: &u8| if *c == sep { 0 } else { *c };
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    a.iter().map(key).cmp(b.iter().map(key))
 }
 
 /// The entry files below `root` with their stamps, in no particular order. The file type
@@ -341,4 +355,44 @@ fn finish(cache_dir: &Path, sources: &Sources, head: Vec<u8>, records: &[u8]) ->
     write()
         .err()
         .map(|e| format!("the cache {} was not written: {e}", file.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn paths_sort_as_path_cmp_sorts_them() {
+        let mut paths: Vec<PathBuf> = [
+            "t/a-b/c.yaml",
+            "t/a/b.yaml",
+            "t/a.yaml",
+            "t/a/a/z.yaml",
+            "t/ab.yaml",
+            "t/a b/x.yaml",
+            "t/é/x.yaml",
+            "t/a/b.yml",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let mut want = paths.clone();
+        want.sort();
+        paths.sort_by(|a, b| component_order(a, b));
+        assert_eq!(paths, want);
+    }
+
+    proptest! {
+        #[test]
+        fn component_order_agrees_with_path_cmp(
+            a in prop::collection::vec("[a-c. _-]{1,3}", 1..4),
+            b in prop::collection::vec("[a-c. _-]{1,3}", 1..4),
+        ) {
+            // Clean names only, as a walk makes them (`.` and `..` alone are not).
+            prop_assume!(a.iter().chain(&b).all(|c| c != "." && c != ".."));
+            let (pa, pb) = (PathBuf::from(a.join("/")), PathBuf::from(b.join("/")));
+            prop_assert_eq!(component_order(&pa, &pb), pa.cmp(&pb));
+        }
+    }
 }
