@@ -378,7 +378,10 @@ fn a_gigabyte_through_follow_stdin_stays_under_64_mb() {
     // entries, over a fixed 64 MiB, so the bound now allows 10 MiB per 1,000 entries.
     let corpus = errdex::kb::load::bundled().len() as f64;
     let bound = 60.0 + 10.0 * corpus / 1000.0;
-    assert!(peak_mib < bound, "peak RSS {peak_mib:.1} MiB, bound {bound:.1}");
+    assert!(
+        peak_mib < bound,
+        "peak RSS {peak_mib:.1} MiB, bound {bound:.1}"
+    );
     let total = events
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
