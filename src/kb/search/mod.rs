@@ -131,6 +131,18 @@ struct Doc {
     derived: OnceLock<Box<Derived>>,
 }
 
+impl Doc {
+    /// Where its masked wordings start among its strings (see `Doc::first`).
+    fn phrases_at(&self) -> usize {
+        4 + self.aliases as usize + self.tags as usize + self.patterns as usize
+    }
+
+    /// How many strings it has: the fields and lists, then the masked title and aliases.
+    fn n_strings(&self) -> usize {
+        self.phrases_at() + 1 + self.aliases as usize
+    }
+}
+
 /// What is derived from an entry's strings when a query first needs it.
 #[derive(Default)]
 struct Derived {
@@ -810,8 +822,7 @@ impl<'a> DocRef<'a> {
     /// Masked lowercase title first, then aliases (the same masking as queries get; done
     /// when the index was built).
     fn phrases(self) -> impl Iterator<Item = &'a str> {
-        let from = 4 + self.d.aliases as usize + self.d.tags as usize + self.d.patterns as usize;
-        (from..=from + self.d.aliases as usize).map(move |k| self.string(k))
+        (self.d.phrases_at()..self.d.n_strings()).map(move |k| self.string(k))
     }
 
     /// Lowercase title first, then aliases.

@@ -193,6 +193,11 @@ const MASKS: [Mask; 14] = [
 /// Each mask's pattern, compiled when a line first passes its test.
 static COMPILED: [OnceLock<Regex>; MASKS.len()] = [const { OnceLock::new() }; MASKS.len()];
 
+/// Mask `k`'s pattern, compiled on first use.
+fn compiled(k: usize) -> &'static Regex {
+    COMPILED[k].get_or_init(|| re(MASKS[k].pattern))
+}
+
 /// Lines that carry the error in a trace.
 static ERROR_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)caused by:|error\b|error\[e\d+\]|panic:|fatal|exception\b|traceback|err!|\bfailed\b")
@@ -224,11 +229,11 @@ static FRAME: LazyLock<Regex> = LazyLock::new(|| {
 /// Apply the masks to one line and lowercase it.
 pub fn mask(line: &str) -> String {
     let mut s = line.to_string();
-    for (m, compiled) in MASKS.iter().zip(&COMPILED) {
+    for (k, m) in MASKS.iter().enumerate() {
         if !(m.may_match)(s.as_bytes()) {
             continue;
         }
-        let re = compiled.get_or_init(|| re(m.pattern));
+        let re = compiled(k);
         if re.is_match(&s) {
             s = re.replace_all(&s, m.with).into_owned();
         }
@@ -332,10 +337,9 @@ mod tests {
 
     /// A mask's test may only skip lines its pattern cannot match.
     fn assert_gates_hold(line: &str) {
-        for (m, compiled) in MASKS.iter().zip(&COMPILED) {
-            let re = compiled.get_or_init(|| re(m.pattern));
+        for (k, m) in MASKS.iter().enumerate() {
             assert!(
-                !re.is_match(line) || (m.may_match)(line.as_bytes()),
+                !compiled(k).is_match(line) || (m.may_match)(line.as_bytes()),
                 "the test of mask `{}` skips {line:?}, which it matches",
                 m.pattern
             );

@@ -433,8 +433,7 @@ impl Built {
         }
         // Every entry's strings are where its record says.
         for d in &docs {
-            let n = 5 + 2 * d.aliases as usize + d.tags as usize + d.patterns as usize;
-            let end = d.first.checked_add(n)?;
+            let end = d.first.checked_add(d.n_strings())?;
             if strings.get(d.part)?.len() < end {
                 return None;
             }
@@ -743,9 +742,8 @@ mod tests {
             .docs
             .iter()
             .map(|d| {
-                let n = 5 + (2 * d.aliases + d.tags + d.patterns) as usize;
                 let s = &b.strings[d.part];
-                let strings = (d.first..d.first + n).map(|k| s.get(k).to_string());
+                let strings = (d.first..d.first + d.n_strings()).map(|k| s.get(k).to_string());
                 (d.len.to_bits(), strings.collect())
             })
             .collect();
@@ -778,8 +776,7 @@ mod tests {
             "words in byte order"
         );
         let d = &read.docs[0];
-        let phrase =
-            read.strings[d.part].get(d.first + 4 + (d.aliases + d.tags + d.patterns) as usize);
+        let phrase = read.strings[d.part].get(d.first + d.phrases_at());
         assert_eq!(
             phrase,
             crate::kb::search::normalize::mask(&entries[0].title)
