@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use super::{CliError, FOUND};
 use crate::kb::outcomes::{ENV_VAR, OutcomesFile};
 use crate::kb::paths::Paths;
+use crate::kb::snapshot::Check;
 use crate::text;
 
 /// How many folder caches there are and their size in bytes.
@@ -34,6 +35,22 @@ pub fn run() -> Result<u8, CliError> {
                 if n == 1 { "" } else { "s" },
                 bytes.div_ceil(1024)
             )?;
+            let check = std::env::var("ERRDEX_CACHE_CHECK").ok();
+            match Check::parse(check.as_deref()) {
+                Ok(Check::Files) => writeln!(
+                    out,
+                    "cache check: files (every entry file is stat'ed; ERRDEX_CACHE_CHECK=folders stats only folders)"
+                )?,
+                Ok(Check::Folders) => writeln!(
+                    out,
+                    "cache check: folders (from ERRDEX_CACHE_CHECK: added, removed and replaced files are seen, edits in place not)"
+                )?,
+                Err(bad) => writeln!(
+                    out,
+                    "cache check: files (ERRDEX_CACHE_CHECK={:?} names no check; use `files` or `folders`)",
+                    text::inline(&bad)
+                )?,
+            }
         }
         None => writeln!(
             out,

@@ -11,6 +11,7 @@ use super::entry::Entry;
 use super::fsutil;
 use super::locate::{locate, parse_path};
 use super::search::Index;
+use super::snapshot::Check;
 use super::validate::{Depth, validate_at};
 use super::yaml::{self, YamlError};
 
@@ -134,6 +135,10 @@ pub struct Sources {
     pub dirs: Vec<PathBuf>,
     /// Where to keep what loading each folder gave (None: load every file every time).
     pub cache: Option<PathBuf>,
+    /// How a run tells whether the snapshot of these sources is current.
+    pub check: Check,
+    /// A value of `ERRDEX_CACHE_CHECK` that names no check (then `check` is the default).
+    pub bad_check: Option<String>,
 }
 
 /// The environment the sources depend on, injectable for tests.
@@ -145,6 +150,8 @@ pub struct SourceEnv {
     pub errdex_path: Option<String>,
     /// errdex's cache folder, if the platform has one.
     pub cache_dir: Option<PathBuf>,
+    /// The value of `ERRDEX_CACHE_CHECK`.
+    pub cache_check: Option<String>,
 }
 
 impl SourceEnv {
@@ -155,6 +162,7 @@ impl SourceEnv {
             user_entries: paths.as_ref().map(|p| p.entries_dir.clone()),
             errdex_path: std::env::var("ERRDEX_PATH").ok(),
             cache_dir: paths.map(|p| p.cache_dir),
+            cache_check: std::env::var("ERRDEX_CACHE_CHECK").ok(),
         }
     }
 }
@@ -172,10 +180,16 @@ impl Sources {
             dirs.extend(std::env::split_paths(path).filter(|p| !p.as_os_str().is_empty()));
         }
         dirs.extend(extra.iter().cloned());
+        let (check, bad_check) = match Check::parse(env.cache_check.as_deref()) {
+            Ok(check) => (check, None),
+            Err(bad) => (Check::default(), Some(bad)),
+        };
         Sources {
             bundled: !no_bundled,
             dirs,
             cache: env.cache_dir.clone(),
+            check,
+            bad_check,
         }
     }
 
@@ -253,25 +267,55 @@ pub fn load(sources: &Sources) -> Catalog {
         .cache
         .as_deref()
         .filter(|_| !sources.dirs.is_empty());
+    let mut notes: Vec<String> = sources
+        .bad_check
+        .iter()
+        .map(|bad| {
+            format!(
+                "ERRDEX_CACHE_CHECK={bad:?} names no check; use `files` (the default) or \
+                 `folders`. Checking every file."
+            )
+        })
+        .collect();
+    // With the folder check, a snapshot whose folders are as they were is used without
+    // listing a single file; otherwise it is still compared file by file below.
+    let folders = sources.check == Check::Folders;
+    let mut opened_first = None;
+    if folders && let Some(opened) = cache.and_then(|c| super::snapshot::open(c, sources)) {
+        if opened.folders_unchanged() {
+            let mut catalog = opened.into_catalog();
+            catalog.notes.append(&mut notes);
+            return catalog;
+        }
+        opened_first = Some(opened);
+    }
     // Read the snapshot on one thread while the files are listed on the others.
-    let (opened, files) = std::thread::scope(|scope| {
-        let opened = cache.map(|c| scope.spawn(move || super::snapshot::open(c, sources)));
-        let files = cache.and_then(|_| super::snapshot::files(sources));
-        (opened.and_then(|h| h.join().ok().flatten()), files)
+    let (opened, listing) = std::thread::scope(|scope| {
+        let opened = cache
+            .filter(|_| !folders)
+            .map(|c| scope.spawn(move || super::snapshot::open(c, sources)));
+        let listing = cache.and_then(|_| super::snapshot::files(sources));
+        (opened.and_then(|h| h.join().ok().flatten()), listing)
     });
-    let (Some(cache), Some(files)) = (cache, files) else {
-        return load_files_of(sources);
+    let opened = opened.or(opened_first);
+    let (Some(cache), Some(listing)) = (cache, listing) else {
+        let mut catalog = load_files_of(sources);
+        catalog.notes.append(&mut notes);
+        return catalog;
     };
-    if let Some(opened) = opened.filter(|o| o.lists(&files)) {
-        return opened.into_catalog();
+    if let Some(opened) = opened.filter(|o| o.lists(&listing.files)) {
+        let mut catalog = opened.into_catalog();
+        catalog.notes.append(&mut notes);
+        return catalog;
     }
     let mut catalog = load_files_of(sources);
+    catalog.notes.append(&mut notes);
     if catalog.index.is_none() {
         // Entries came from the folders: index them once, and keep it all for next time.
         let index = catalog.entries.build_index();
         catalog.packages = Some(catalog.packages());
         catalog.notes.extend(super::snapshot::write(
-            cache, sources, &files, &catalog, &index,
+            cache, sources, &listing, &catalog, &index,
         ));
         catalog.index = Some(index);
     }
@@ -782,7 +826,7 @@ mod tests {
         let mut catalog = load(&Sources {
             bundled: true,
             dirs: vec![dir.path().to_path_buf()],
-            cache: None,
+            ..Sources::default()
         });
         assert!(catalog.index.is_none());
         let n = bundled().len();

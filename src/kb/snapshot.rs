@@ -10,6 +10,13 @@
 //! files with the same sizes and times, none of them changed within two seconds of the
 //! snapshot being written. Its tables carry a checksum, and each record its own, checked when
 //! the record is decoded. Anything else means it is not used, and the run writes a new one.
+//!
+//! Stat'ing every file is most of a warm run at 10,000 entries. With `ERRDEX_CACHE_CHECK=folders`
+//! a run stats only the folders the snapshot lists (and any file named as a source): adding,
+//! removing or renaming a file changes its folder's time, and so does `git checkout` or
+//! `git pull`, which replace the files they update. An edit made in place, as most editors
+//! make it, does not, and is not seen until something else in that folder changes: that is
+//! the price of the opt-in, and why it is not the default.
 
 use std::collections::BTreeSet;
 use std::hash::Hasher;
@@ -27,31 +34,76 @@ use super::load::{Catalog, Origin, Sources};
 use super::search::Index;
 
 /// Bumped when the layout changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+/// How a run tells whether the snapshot still describes the sources.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Check {
+    /// Stat every entry file (the default): any change is seen.
+    #[default]
+    Files,
+    /// Stat only the folders: files added, removed or replaced are seen, edits in place not.
+    Folders,
+}
+
+impl Check {
+    /// The check `ERRDEX_CACHE_CHECK` names (`files` or `folders`; unset or empty is
+    /// `files`), or the value when it is neither.
+    pub fn parse(value: Option<&str>) -> Result<Check, String> {
+        match value.map(str::trim) {
+            None | Some("" | "files") => Ok(Check::Files),
+            Some("folders") => Ok(Check::Folders),
+            Some(other) => Err(other.to_string()),
+        }
+    }
+
+    /// The name `ERRDEX_CACHE_CHECK` takes for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Check::Files => "files",
+            Check::Folders => "folders",
+        }
+    }
+}
+
+/// The entry files of the sources, in load order, and the folders they are in (with each
+/// source that is a file), each with its stamp.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Every entry file, in load order.
+    pub files: Vec<(PathBuf, Stamp)>,
+    /// Every folder walked, each stat'ed before it was listed, and each source that is a file.
+    pub folders: Vec<(PathBuf, Stamp)>,
+}
 
 /// Every entry file of the sources, in load order, with its stamp; `None` when a folder
 /// could not be walked or holds a symbolic link (the run then loads without a snapshot, and
 /// the loader's own walk reports what it finds).
 ///
 /// The same files `load::yaml_files` finds, for less: the file type comes from the folder
-/// listing, so only entry files are stat'ed (for their stamps).
-pub fn files(sources: &Sources) -> Option<Vec<(PathBuf, Stamp)>> {
-    let mut files = Vec::new();
+/// listing, so only entry files and folders are stat'ed (for their stamps).
+pub fn files(sources: &Sources) -> Option<Listing> {
+    let mut listing = Listing::default();
     for dir in &sources.dirs {
         let meta = std::fs::symlink_metadata(dir).ok()?;
         if meta.is_file() {
             // A file named as a source is loaded whatever its name.
-            files.push((dir.clone(), Stamp::of(&meta)));
+            listing.files.push((dir.clone(), Stamp::of(&meta)));
+            listing.folders.push((dir.clone(), Stamp::of(&meta)));
         } else if meta.is_dir() {
-            let mut below = walk(dir)?;
+            let mut below = Listing::default();
+            walk(dir, Stamp::of(&meta), &mut below)?;
             // Component by component, as the loader walks each folder in name order.
-            below.sort_unstable_by(|a, b| component_order(&a.0, &b.0));
-            files.extend(below);
+            below
+                .files
+                .sort_unstable_by(|a, b| component_order(&a.0, &b.0));
+            listing.files.extend(below.files);
+            listing.folders.extend(below.folders);
         } else {
             return None;
         }
     }
-    Some(files)
+    Some(listing)
 }
 
 /// The order `Path::cmp` gives the clean paths a walk makes (no `.`, `..` or doubled
@@ -68,33 +120,34 @@ fn component_order(a: &Path, b: &Path) -> std::cmp::Ordering {
     a.iter().map(key).cmp(b.iter().map(key))
 }
 
-/// The entry files below `root` with their stamps, in no particular order. The file type
-/// comes from the folder listing, so only entry files are stat'ed. One thread: spreading the
-/// walk over both cores made it slower on the machine this was measured on.
-fn walk(root: &Path) -> Option<Vec<(PathBuf, Stamp)>> {
-    let mut found = Vec::new();
-    let mut dirs = vec![root.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        dirs.extend(list(&dir, &mut found)?);
+/// The entry files and folders below `root` (whose stamp is `stamp`) with their stamps, in
+/// no particular order. The file type comes from the folder listing, and each stat is made
+/// relative to the open folder. One thread: spreading the walk over both cores made it
+/// slower on the machine this was measured on.
+fn walk(root: &Path, stamp: Stamp, found: &mut Listing) -> Option<()> {
+    let mut dirs = vec![(root.to_path_buf(), stamp)];
+    while let Some((dir, stamp)) = dirs.pop() {
+        let below = list(&dir, &mut found.files)?;
+        found.folders.push((dir, stamp));
+        dirs.extend(below);
     }
-    Some(found)
+    Some(())
 }
 
-/// List one folder: its entry files (stat'ed) go to `found`; its subfolders are returned.
-/// `None` for a folder that cannot be read or holds a symbolic link.
-fn list(dir: &Path, found: &mut Vec<(PathBuf, Stamp)>) -> Option<Vec<PathBuf>> {
+/// List one folder: its entry files (stat'ed) go to `found`; its subfolders are returned,
+/// stat'ed before they are listed, so that a change made while they are listed shows as a
+/// newer time next run. `None` for a folder that cannot be read or holds a symbolic link.
+fn list(dir: &Path, found: &mut Vec<(PathBuf, Stamp)>) -> Option<Vec<(PathBuf, Stamp)>> {
     let mut subdirs = Vec::new();
     for item in std::fs::read_dir(dir).ok()? {
         let item = item.ok()?;
         let kind = item.file_type().ok()?;
-        let p = item.path();
         if kind.is_symlink() {
             return None;
         } else if kind.is_dir() {
-            subdirs.push(p);
-        } else if kind.is_file() && super::load::is_entry_file(&p) {
-            let stamp = Stamp::of(&std::fs::symlink_metadata(&p).ok()?);
-            found.push((p, stamp));
+            subdirs.push((item.path(), Stamp::of(&item.metadata().ok()?)));
+        } else if kind.is_file() && super::load::is_entry_file(Path::new(&item.file_name())) {
+            found.push((item.path(), Stamp::of(&item.metadata().ok()?)));
         }
     }
     Some(subdirs)
@@ -133,12 +186,6 @@ fn map(file: &Path) -> Option<memmap2::Mmap> {
     unsafe { memmap2::Mmap::map(&f) }.ok()
 }
 
-/// The catalog the snapshot of `sources` holds, if it matches `files` exactly.
-pub fn read(cache_dir: &Path, sources: &Sources, files: &[(PathBuf, Stamp)]) -> Option<Catalog> {
-    let snapshot = open(cache_dir, sources)?;
-    snapshot.lists(files).then_some(snapshot.catalog)
-}
-
 /// A snapshot read, before its file list is compared with the sources' files (so that
 /// reading it and listing the files can run at the same time).
 pub struct Opened {
@@ -147,27 +194,61 @@ pub struct Opened {
     /// Where the file table starts in `bytes`, and how many files it lists.
     files_at: usize,
     n_files: usize,
+    /// Where the folder table starts in `bytes`, and how many folders it lists.
+    folders_at: usize,
+    n_folders: usize,
     written: SystemTime,
 }
 
 impl Opened {
+    /// The `n` (path, stamp) rows of the table at `at`; a row that does not decode ends it
+    /// with `None`.
+    fn table(&self, at: usize, n: usize) -> impl Iterator<Item = Option<(&str, Stamp)>> {
+        let mut r = self.bytes.get(at..).map(Reader::new);
+        (0..n).map(move |_| {
+            let r = r.as_mut()?;
+            Some((r.str()?, read_stamp(r)?))
+        })
+    }
+
+    /// Whether a stamp is old enough, when the snapshot was written, that a later change
+    /// within the same clock tick cannot hide behind it.
+    fn trusted(&self, s: Stamp) -> bool {
+        s.time()
+            .checked_add(RACY)
+            .is_some_and(|t| t <= self.written)
+    }
+
     /// Whether the snapshot was made from exactly these files, none of them changed close
     /// to when it was written.
     pub fn lists(&self, files: &[(PathBuf, Stamp)]) -> bool {
-        let Some(table) = self.bytes.get(self.files_at..) else {
-            return false;
-        };
-        let mut r = Reader::new(table);
         files.len() == self.n_files
-            && files.iter().all(|(file, stamp)| {
-                let (Some(p), Some(s)) = (r.str(), read_stamp(&mut r)) else {
-                    return false;
-                };
-                let trusted = s
-                    .time()
-                    .checked_add(RACY)
-                    .is_some_and(|t| t <= self.written);
-                p.as_bytes() == file.as_os_str().as_encoded_bytes() && s == *stamp && trusted
+            && self
+                .table(self.files_at, self.n_files)
+                .zip(files)
+                .all(|(row, (file, stamp))| {
+                    row.is_some_and(|(p, s)| {
+                        p.as_bytes() == file.as_os_str().as_encoded_bytes()
+                            && s == *stamp
+                            && self.trusted(s)
+                    })
+                })
+    }
+
+    /// Whether every folder the snapshot lists (and every source that is a file) still has
+    /// the stamp it had, and none of them nor any entry file had changed close to when the
+    /// snapshot was written: [`Check::Folders`]. Costs a stat per folder, none per file.
+    pub fn folders_unchanged(&self) -> bool {
+        self.n_folders > 0
+            && self
+                .table(self.files_at, self.n_files)
+                .all(|row| row.is_some_and(|(_, s)| self.trusted(s)))
+            && self.table(self.folders_at, self.n_folders).all(|row| {
+                row.is_some_and(|(p, s)| {
+                    self.trusted(s)
+                        && std::fs::symlink_metadata(p)
+                            .is_ok_and(|m| !m.file_type().is_symlink() && Stamp::of(&m) == s)
+                })
             })
     }
 
@@ -205,6 +286,12 @@ pub fn open(cache_dir: &Path, sources: &Sources) -> Option<Opened> {
     let n_files = r.len(28)?;
     let files_at = 8 + r.position();
     for _ in 0..n_files {
+        r.str()?;
+        read_stamp(&mut r)?;
+    }
+    let n_folders = r.len(28)?;
+    let folders_at = 8 + r.position();
+    for _ in 0..n_folders {
         r.str()?;
         read_stamp(&mut r)?;
     }
@@ -259,16 +346,19 @@ pub fn open(cache_dir: &Path, sources: &Sources) -> Option<Opened> {
         bytes,
         files_at,
         n_files,
+        folders_at,
+        n_folders,
         written,
     })
 }
 
-/// Write the snapshot of `catalog` (loaded from `sources`, whose files are `files`), with
-/// its `index`. Failing to write is not an error: the next run loads the sources again.
+/// Write the snapshot of `catalog` (loaded from `sources`, whose files and folders are
+/// `listing`), with its `index`. Failing to write is not an error: the next run loads the
+/// sources again.
 pub fn write(
     cache_dir: &Path,
     sources: &Sources,
-    files: &[(PathBuf, Stamp)],
+    listing: &Listing,
     catalog: &Catalog,
     index: &Index,
 ) -> Option<String> {
@@ -287,10 +377,12 @@ pub fn write(
         &mut w,
         Stamp::from_parts(0, now.as_secs(), now.subsec_nanos()),
     );
-    w.usize(files.len());
-    for (f, s) in files {
-        w.bytes(f.as_os_str().as_encoded_bytes());
-        write_stamp(&mut w, *s);
+    for table in [&listing.files, &listing.folders] {
+        w.usize(table.len());
+        for (f, s) in table {
+            w.bytes(f.as_os_str().as_encoded_bytes());
+            write_stamp(&mut w, *s);
+        }
     }
     w.bytes(&serde_json::to_vec(&catalog.diagnostics).ok()?);
     let packages = catalog.packages();

@@ -276,3 +276,126 @@ fn two_processes_writing_the_cache_at_once_leave_a_whole_one() {
         assert_eq!(cache_files(h.path()).len(), 1);
     }
 }
+
+/// Set a folder's time back, as for a folder nobody touched for a while.
+fn age_dir(dir: &Path) {
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    fs::File::open(dir)
+        .expect("open folder")
+        .set_modified(old)
+        .expect("set folder mtime");
+}
+
+/// The title of `id` with `dir` as ERRDEX_PATH and ERRDEX_CACHE_CHECK set to `check`.
+fn title_with_check(home: &Path, dir: &Path, id: &str, check: &str) -> Option<String> {
+    let out = errdex(home)
+        .env("ERRDEX_PATH", dir)
+        .env("ERRDEX_CACHE_CHECK", check)
+        .args(["--no-bundled", "show", "--json", id])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    v["title"].as_str().map(String::from)
+}
+
+#[test]
+fn the_folder_check_follows_added_and_deleted_files_but_not_edits_in_place() {
+    let h = home();
+    let dir = h.path().join("team");
+    let net = dir.join("net");
+    fs::create_dir_all(&net).expect("mkdir");
+    let a = net.join("a.yaml");
+    let b = net.join("b.yaml");
+    fs::write(&a, entry("net/a", "kumquat")).expect("write");
+    fs::write(&b, entry("net/b", "rutabaga")).expect("write");
+    for f in [&a, &b] {
+        age(f);
+    }
+    age_dir(&net);
+    age_dir(&dir);
+    let t = title_with_check(h.path(), &dir, "net/a", "folders");
+    assert!(t.is_some_and(|t| t.starts_with("kumquat")));
+    let snapshot = snapshot_file(h.path()).expect("a snapshot is written");
+    let written = fs::metadata(&snapshot).and_then(|m| m.modified()).ok();
+
+    // An edit in place leaves the folder's time alone: the folder check does not see it
+    // (the price of the opt-in), and the snapshot is used as it is, not rewritten.
+    fs::write(&a, entry("net/a", "persimmon")).expect("edit");
+    age(&a);
+    let t = title_with_check(h.path(), &dir, "net/a", "folders").expect("net/a loads");
+    assert!(
+        t.starts_with("kumquat"),
+        "the folder check reads no file: {t}"
+    );
+    assert_eq!(
+        written,
+        fs::metadata(&snapshot).and_then(|m| m.modified()).ok(),
+        "an unchanged folder does not rewrite the snapshot"
+    );
+    // The default check stats every file and sees the edit at once.
+    let t = title_with_check(h.path(), &dir, "net/a", "files").expect("net/a loads");
+    assert!(t.starts_with("persimmon"), "the file check sees edits: {t}");
+
+    // Adding and deleting files changes the folder's time: both are seen.
+    let c = net.join("c.yaml");
+    fs::write(&c, entry("net/c", "kohlrabi")).expect("write");
+    fs::remove_file(&b).expect("delete");
+    let t = title_with_check(h.path(), &dir, "net/c", "folders");
+    assert!(
+        t.is_some_and(|t| t.starts_with("kohlrabi")),
+        "added file seen"
+    );
+    assert_eq!(
+        title_with_check(h.path(), &dir, "net/b", "folders"),
+        None,
+        "deleted file gone"
+    );
+    // A new subfolder changes its parent's time, and its files are found.
+    let more = dir.join("more/net");
+    fs::create_dir_all(&more).expect("mkdir");
+    fs::write(more.join("d.yaml"), entry("net/d", "parsnip")).expect("write");
+    let t = title_with_check(h.path(), &dir, "net/d", "folders");
+    assert!(
+        t.is_some_and(|t| t.starts_with("parsnip")),
+        "new folder seen"
+    );
+}
+
+#[test]
+fn an_unknown_cache_check_is_named_and_every_file_is_checked() {
+    let h = home();
+    let dir = h.path().join("team");
+    fs::create_dir_all(dir.join("net")).expect("mkdir");
+    let a = dir.join("net/a.yaml");
+    fs::write(&a, entry("net/a", "kumquat")).expect("write");
+    age(&a);
+    let out = errdex(h.path())
+        .env("ERRDEX_PATH", &dir)
+        .env("ERRDEX_CACHE_CHECK", "folder")
+        .args(["--no-bundled", "search", "--json", "kumquat happened"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("ERRDEX_CACHE_CHECK=\"folder\"") && err.contains("`folders`"),
+        "{err}"
+    );
+    // It falls back to the file check, which sees an edit in place.
+    fs::write(&a, entry("net/a", "persimmon")).expect("edit");
+    age(&a);
+    let t = title_with_check(h.path(), &dir, "net/a", "folder").expect("loads");
+    assert!(t.starts_with("persimmon"), "{t}");
+    let out = errdex(h.path())
+        .env("ERRDEX_CACHE_CHECK", "folders")
+        .arg("paths")
+        .output()
+        .expect("runs");
+    assert!(
+        stdout(&out)
+            .lines()
+            .any(|l| l.starts_with("cache check:") && l.contains("folders")),
+        "{}",
+        stdout(&out)
+    );
+}
