@@ -447,8 +447,10 @@ fn confidence_labels_tell_covered_from_uncovered() {
         "uncovered errors labelled weak in {:.1}%",
         weak_share * 100.0
     );
+    // Exact at least as precise as likely (both can be right every time, as at 808 entries,
+    // so not strictly more), and both far above weak.
     assert!(
-        tally.precision(Confidence::Exact) > tally.precision(Confidence::Likely)
+        tally.precision(Confidence::Exact) >= tally.precision(Confidence::Likely)
             && tally.precision(Confidence::Likely) > tally.precision(Confidence::Weak),
         "labels out of order"
     );
