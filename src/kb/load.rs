@@ -263,29 +263,29 @@ pub fn bundled() -> Vec<Loaded> {
 /// Load every source into one catalog: from the snapshot the last run left when no entry
 /// file changed since (see `snapshot.rs`), else from the files (and the per-folder caches).
 pub fn load(sources: &Sources) -> Catalog {
+    let mut catalog = load_checked(sources);
+    if let Some(bad) = &sources.bad_check {
+        catalog.notes.push(format!(
+            "ERRDEX_CACHE_CHECK={bad:?} names no check; use `files` (the default) or \
+             `folders`. Checking every file."
+        ));
+    }
+    catalog
+}
+
+/// [`load`], with the snapshot checked as `sources.check` says.
+fn load_checked(sources: &Sources) -> Catalog {
     let cache = sources
         .cache
         .as_deref()
         .filter(|_| !sources.dirs.is_empty());
-    let mut notes: Vec<String> = sources
-        .bad_check
-        .iter()
-        .map(|bad| {
-            format!(
-                "ERRDEX_CACHE_CHECK={bad:?} names no check; use `files` (the default) or \
-                 `folders`. Checking every file."
-            )
-        })
-        .collect();
     // With the folder check, a snapshot whose folders are as they were is used without
     // listing a single file; otherwise it is still compared file by file below.
     let folders = sources.check == Check::Folders;
     let mut opened_first = None;
     if folders && let Some(opened) = cache.and_then(|c| super::snapshot::open(c, sources)) {
         if opened.folders_unchanged() {
-            let mut catalog = opened.into_catalog();
-            catalog.notes.append(&mut notes);
-            return catalog;
+            return opened.into_catalog();
         }
         opened_first = Some(opened);
     }
@@ -299,17 +299,12 @@ pub fn load(sources: &Sources) -> Catalog {
     });
     let opened = opened.or(opened_first);
     let (Some(cache), Some(listing)) = (cache, listing) else {
-        let mut catalog = load_files_of(sources);
-        catalog.notes.append(&mut notes);
-        return catalog;
+        return load_files_of(sources);
     };
     if let Some(opened) = opened.filter(|o| o.lists(&listing.files)) {
-        let mut catalog = opened.into_catalog();
-        catalog.notes.append(&mut notes);
-        return catalog;
+        return opened.into_catalog();
     }
     let mut catalog = load_files_of(sources);
-    catalog.notes.append(&mut notes);
     if catalog.index.is_none() {
         // Entries came from the folders: index them once, and keep it all for next time.
         let index = catalog.entries.build_index();

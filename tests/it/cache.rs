@@ -37,13 +37,29 @@ fn search(home: &Path, dir: &Path, query: &str, extra: &[&str]) -> (Vec<String>,
 
 /// The title of entry `id` as loaded with `dir` as ERRDEX_PATH, None when it is not there.
 fn title(home: &Path, dir: &Path, id: &str) -> Option<String> {
-    let out = errdex(home)
-        .env("ERRDEX_PATH", dir)
+    title_checked(home, dir, id, None)
+}
+
+/// [`title`], with ERRDEX_CACHE_CHECK set to `check` when there is one.
+fn title_checked(home: &Path, dir: &Path, id: &str, check: Option<&str>) -> Option<String> {
+    let mut cmd = errdex(home);
+    cmd.env("ERRDEX_PATH", dir);
+    if let Some(check) = check {
+        cmd.env("ERRDEX_CACHE_CHECK", check);
+    }
+    let out = cmd
         .args(["--no-bundled", "show", "--json", id])
         .output()
         .expect("runs");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
     v["title"].as_str().map(String::from)
+}
+
+/// A team folder under `home` with an empty `net` domain folder in it.
+fn team(home: &Path) -> std::path::PathBuf {
+    let dir = home.join("team");
+    fs::create_dir_all(dir.join("net")).expect("mkdir");
+    dir
 }
 
 fn cache_files(home: &Path) -> Vec<std::path::PathBuf> {
@@ -73,18 +89,18 @@ fn snapshot_file(home: &Path) -> Option<std::path::PathBuf> {
         })
 }
 
-/// Make `file`'s time older than the cache's racy window, as a file edited a while ago is.
-fn age(file: &Path) {
+/// Make the time of `path` (a file or a folder) older than the cache's racy window, as one
+/// changed a while ago is. The owner may set it through a read-only handle.
+fn age(path: &Path) {
     let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
-    let f = fs::File::options().write(true).open(file).expect("open");
+    let f = fs::File::open(path).expect("open");
     f.set_modified(old).expect("set mtime");
 }
 
 #[test]
 fn the_cache_follows_edits_additions_and_deletions() {
     let h = home();
-    let dir = h.path().join("team");
-    fs::create_dir_all(dir.join("net")).expect("mkdir");
+    let dir = team(h.path());
     let a = dir.join("net/a.yaml");
     let b = dir.join("net/b.yaml");
     fs::write(&a, entry("net/a", "kumquat")).expect("write");
@@ -146,8 +162,7 @@ fn the_cache_follows_edits_additions_and_deletions() {
 #[test]
 fn a_garbled_or_truncated_cache_is_ignored_with_one_warning_and_rebuilt() {
     let h = home();
-    let dir = h.path().join("team");
-    fs::create_dir_all(dir.join("net")).expect("mkdir");
+    let dir = team(h.path());
     let a = dir.join("net/a.yaml");
     fs::write(&a, entry("net/a", "kumquat")).expect("write");
     age(&a);
@@ -221,8 +236,7 @@ fn a_garbled_or_truncated_cache_is_ignored_with_one_warning_and_rebuilt() {
 #[test]
 fn no_cache_leaves_no_cache_and_paths_shows_it() {
     let h = home();
-    let dir = h.path().join("team");
-    fs::create_dir_all(dir.join("net")).expect("mkdir");
+    let dir = team(h.path());
     fs::write(dir.join("net/a.yaml"), entry("net/a", "kumquat")).expect("write");
     let (ids, _) = search(h.path(), &dir, "kumquat happened", &["--no-cache"]);
     assert_eq!(ids.first().map(String::as_str), Some("net/a"));
@@ -240,8 +254,7 @@ fn no_cache_leaves_no_cache_and_paths_shows_it() {
 #[test]
 fn two_processes_writing_the_cache_at_once_leave_a_whole_one() {
     let h = home();
-    let dir = h.path().join("team");
-    fs::create_dir_all(dir.join("net")).expect("mkdir");
+    let dir = team(h.path());
     for i in 0..200 {
         let f = dir.join(format!("net/e{i}.yaml"));
         fs::write(&f, entry(&format!("net/e{i}"), &format!("word{i}x"))).expect("write");
@@ -277,33 +290,11 @@ fn two_processes_writing_the_cache_at_once_leave_a_whole_one() {
     }
 }
 
-/// Set a folder's time back, as for a folder nobody touched for a while.
-fn age_dir(dir: &Path) {
-    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
-    fs::File::open(dir)
-        .expect("open folder")
-        .set_modified(old)
-        .expect("set folder mtime");
-}
-
-/// The title of `id` with `dir` as ERRDEX_PATH and ERRDEX_CACHE_CHECK set to `check`.
-fn title_with_check(home: &Path, dir: &Path, id: &str, check: &str) -> Option<String> {
-    let out = errdex(home)
-        .env("ERRDEX_PATH", dir)
-        .env("ERRDEX_CACHE_CHECK", check)
-        .args(["--no-bundled", "show", "--json", id])
-        .output()
-        .expect("runs");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
-    v["title"].as_str().map(String::from)
-}
-
 #[test]
 fn the_folder_check_follows_added_and_deleted_files_but_not_edits_in_place() {
     let h = home();
-    let dir = h.path().join("team");
+    let dir = team(h.path());
     let net = dir.join("net");
-    fs::create_dir_all(&net).expect("mkdir");
     let a = net.join("a.yaml");
     let b = net.join("b.yaml");
     fs::write(&a, entry("net/a", "kumquat")).expect("write");
@@ -311,9 +302,9 @@ fn the_folder_check_follows_added_and_deleted_files_but_not_edits_in_place() {
     for f in [&a, &b] {
         age(f);
     }
-    age_dir(&net);
-    age_dir(&dir);
-    let t = title_with_check(h.path(), &dir, "net/a", "folders");
+    age(&net);
+    age(&dir);
+    let t = title_checked(h.path(), &dir, "net/a", Some("folders"));
     assert!(t.is_some_and(|t| t.starts_with("kumquat")));
     let snapshot = snapshot_file(h.path()).expect("a snapshot is written");
     let written = fs::metadata(&snapshot).and_then(|m| m.modified()).ok();
@@ -322,7 +313,7 @@ fn the_folder_check_follows_added_and_deleted_files_but_not_edits_in_place() {
     // (the price of the opt-in), and the snapshot is used as it is, not rewritten.
     fs::write(&a, entry("net/a", "persimmon")).expect("edit");
     age(&a);
-    let t = title_with_check(h.path(), &dir, "net/a", "folders").expect("net/a loads");
+    let t = title_checked(h.path(), &dir, "net/a", Some("folders")).expect("net/a loads");
     assert!(
         t.starts_with("kumquat"),
         "the folder check reads no file: {t}"
@@ -333,20 +324,20 @@ fn the_folder_check_follows_added_and_deleted_files_but_not_edits_in_place() {
         "an unchanged folder does not rewrite the snapshot"
     );
     // The default check stats every file and sees the edit at once.
-    let t = title_with_check(h.path(), &dir, "net/a", "files").expect("net/a loads");
+    let t = title_checked(h.path(), &dir, "net/a", Some("files")).expect("net/a loads");
     assert!(t.starts_with("persimmon"), "the file check sees edits: {t}");
 
     // Adding and deleting files changes the folder's time: both are seen.
     let c = net.join("c.yaml");
     fs::write(&c, entry("net/c", "kohlrabi")).expect("write");
     fs::remove_file(&b).expect("delete");
-    let t = title_with_check(h.path(), &dir, "net/c", "folders");
+    let t = title_checked(h.path(), &dir, "net/c", Some("folders"));
     assert!(
         t.is_some_and(|t| t.starts_with("kohlrabi")),
         "added file seen"
     );
     assert_eq!(
-        title_with_check(h.path(), &dir, "net/b", "folders"),
+        title_checked(h.path(), &dir, "net/b", Some("folders")),
         None,
         "deleted file gone"
     );
@@ -354,7 +345,7 @@ fn the_folder_check_follows_added_and_deleted_files_but_not_edits_in_place() {
     let more = dir.join("more/net");
     fs::create_dir_all(&more).expect("mkdir");
     fs::write(more.join("d.yaml"), entry("net/d", "parsnip")).expect("write");
-    let t = title_with_check(h.path(), &dir, "net/d", "folders");
+    let t = title_checked(h.path(), &dir, "net/d", Some("folders"));
     assert!(
         t.is_some_and(|t| t.starts_with("parsnip")),
         "new folder seen"
@@ -364,8 +355,7 @@ fn the_folder_check_follows_added_and_deleted_files_but_not_edits_in_place() {
 #[test]
 fn an_unknown_cache_check_is_named_and_every_file_is_checked() {
     let h = home();
-    let dir = h.path().join("team");
-    fs::create_dir_all(dir.join("net")).expect("mkdir");
+    let dir = team(h.path());
     let a = dir.join("net/a.yaml");
     fs::write(&a, entry("net/a", "kumquat")).expect("write");
     age(&a);
@@ -384,7 +374,7 @@ fn an_unknown_cache_check_is_named_and_every_file_is_checked() {
     // It falls back to the file check, which sees an edit in place.
     fs::write(&a, entry("net/a", "persimmon")).expect("edit");
     age(&a);
-    let t = title_with_check(h.path(), &dir, "net/a", "folder").expect("loads");
+    let t = title_checked(h.path(), &dir, "net/a", Some("folder")).expect("loads");
     assert!(t.starts_with("persimmon"), "{t}");
     let out = errdex(h.path())
         .env("ERRDEX_CACHE_CHECK", "folders")
