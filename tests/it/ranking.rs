@@ -236,3 +236,50 @@ fn a_loose_pattern_does_not_beat_the_entry_with_the_rare_words() {
     );
     assert_eq!(ids[0], "kubernetes/etcd-leader-lost", "{ids:?}");
 }
+
+/// From a public report (github.com/aznamier/keycloak-event-listener-rabbitmq): the channel
+/// close quotes many words of the "no queue" entry's alias, so on words alone that entry
+/// scores more; the "no exchange" entry's pattern matches the line, and it goes first.
+#[test]
+fn an_exact_hit_goes_before_a_weak_one_that_shares_more_words() {
+    let entries = bundled_entries();
+    let line = "keycloak_1   | 09:01:52,367 ERROR [stderr] (default task-16) \
+                com.rabbitmq.client.AlreadyClosedException: channel is already closed due to \
+                channel error; protocol method: #method<channel.close>(reply-code=404, \
+                reply-text=NOT_FOUND - no exchange 'registrations' in vhost '/', class-id=60, \
+                method-id=40)";
+    let index = Index::new(&entries);
+    for limit in [1, 3] {
+        let hits = index.search(line, limit);
+        assert_eq!(hits.len(), limit);
+        assert_eq!(entries[hits[0].doc].id, "rabbitmq/no-exchange-in-vhost");
+        assert_eq!(hits[0].confidence, Confidence::Exact);
+    }
+    // The neighbour is still listed, below it, and still scores more on words alone; the
+    // scores stay in rank order.
+    let hits = index.search(line, 3);
+    let queue = hits
+        .iter()
+        .find(|h| entries[h.doc].id == "rabbitmq/no-queue-in-vhost")
+        .expect("the neighbour is in the top three");
+    assert_eq!(queue.confidence, Confidence::Weak);
+    assert!(queue.signals.words > hits[0].signals.words);
+    assert!(
+        hits.windows(2).all(|w| w[0].score >= w[1].score),
+        "{hits:?}"
+    );
+}
+
+/// Ran here against nginx 1.22.1 (the held-out case): the 429 page shares "body", "too" and
+/// "nginx" with the 413 entry; the 429 entry's pattern matches, short of exact only because it
+/// does not name nginx, and it goes first.
+#[test]
+fn a_likely_match_goes_before_a_weak_hit_too() {
+    let entries = bundled_entries();
+    let page = "<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body>\r\n\
+                <center><h1>429 Too Many Requests</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r";
+    let hits = Index::new(&entries).search(page, 2);
+    assert_eq!(entries[hits[0].doc].id, "http/429-too-many-requests");
+    assert_eq!(hits[0].confidence, Confidence::Likely);
+    assert_eq!(hits[1].confidence, Confidence::Weak);
+}

@@ -68,6 +68,11 @@ const MIN_PATTERN_STRENGTH: f64 = 0.3;
 /// A wrapper entry (see `Entry::wrapper`) scores at most this share of the best specific
 /// entry matched by pattern or wording in the same query.
 const WRAPPER_SHARE: f64 = 0.9;
+/// A top hit that only shares words gives way to a matched hit among this many below it.
+const PROMOTE_WINDOW: usize = 5;
+/// A pattern this strong (see `MIN_PATTERN_STRENGTH`) is a match worth promoting; a
+/// looser one (a common phrase of a long line) is not.
+const STRONG_PATTERN: f64 = 0.5;
 
 /// Bumped when the layout [`Index::to_bytes`] writes changes.
 const INDEX_FORMAT: u32 = 2;
@@ -103,7 +108,8 @@ pub struct Signals {
 pub struct Hit {
     /// Position of the entry in the slice the index was built from.
     pub doc: usize,
-    /// The combined score; higher is better.
+    /// The combined score; higher is better. A matched hit that goes before a weak one that
+    /// scored more takes that score (see `promote_matched`).
     pub score: f64,
     /// How sure the hit is (see [`Confidence`]).
     pub confidence: Confidence,
@@ -440,8 +446,8 @@ impl Index {
             .filter(|&d| score[d as usize] > 0.0 && self.passes(d as usize, &q))
             .collect();
         let total = hits_docs.len();
-        top_n(&mut hits_docs, limit, &score);
-        let hits: Vec<Hit> = hits_docs
+        top_n(&mut hits_docs, limit.max(PROMOTE_WINDOW + 1), &score);
+        let mut hits: Vec<Hit> = hits_docs
             .into_iter()
             .enumerate()
             .map(|(rank, d)| {
@@ -488,6 +494,8 @@ impl Index {
                 }
             })
             .collect();
+        promote_matched(&mut hits);
+        hits.truncate(limit);
         (hits, total)
     }
 
@@ -747,6 +755,33 @@ fn combine(words: f64, s: &Signals) -> f64 {
         + PATTERN_BONUS * pattern
         + CONTAIN_BONUS * contained
         + s.fuzzy
+}
+
+/// A long trace can share more words with a neighbouring entry than with the one whose
+/// pattern it matches (a RabbitMQ "no exchange" error quoting a channel close shares the
+/// "no queue" entry's alias words; nginx's 429 page shares "body", "too" and "nginx" with the
+/// 413 entry). When the top hit only shares words (weak) and one of the next few matches the
+/// query by a strong pattern or a whole wording found in it (exact, or likely for lacking a
+/// technology the query names), that one goes first; the others keep their order.
+fn promote_matched(hits: &mut [Hit]) {
+    if hits
+        .first()
+        .is_none_or(|h| h.confidence != Confidence::Weak)
+    {
+        return;
+    }
+    let strong = |h: &Hit| {
+        let s = &h.signals;
+        h.confidence > Confidence::Weak
+            && (s.pattern.is_some() && s.pattern_strength >= STRONG_PATTERN
+                || s.contained.is_some() && s.wording_in_query)
+    };
+    if let Some(i) = hits.iter().take(PROMOTE_WINDOW + 1).position(strong) {
+        // It takes the weak hit's score too, so that an order by score (a stable re-sort
+        // after versions demote hits) keeps it first.
+        hits[i].score = hits[i].score.max(hits[0].score);
+        hits[..=i].rotate_right(1);
+    }
 }
 
 /// Keep the `k` best documents of `v` by `score`, best first (ties by document order).
