@@ -10,7 +10,7 @@ use super::diag::{Diagnostic, Severity};
 use super::entry::Entry;
 use super::fsutil;
 use super::locate::{locate, parse_path};
-use super::search::Index;
+use super::search::{Index, IndexBytes};
 use super::snapshot::Check;
 use super::validate::{Depth, validate_at};
 use super::yaml::{self, YamlError};
@@ -236,7 +236,8 @@ fn read_bundled(with_index: bool) -> Option<Bundled> {
     }
     let index = r.bytes()?;
     let index = if with_index {
-        Some(Index::from_bytes(index)?)
+        let range = super::codec::range_in(BUNDLED, index);
+        Some(Index::read(IndexBytes::Static(BUNDLED), range)?)
     } else {
         None
     };

@@ -31,7 +31,7 @@ use super::codec::{Reader, Writer, checksum};
 use super::corpus::{Blob, Corpus};
 use super::diag::Diagnostic;
 use super::load::{Catalog, Origin, Sources};
-use super::search::Index;
+use super::search::{Index, IndexBytes};
 
 /// Bumped when the layout changes.
 const FORMAT: u32 = 2;
@@ -337,7 +337,8 @@ pub fn open(cache_dir: &Path, sources: &Sources) -> Option<Opened> {
             _ => return None,
         }
     }
-    let index = Index::from_bytes(r.bytes()?)?;
+    let range = super::codec::range_in(&bytes, r.bytes()?);
+    let index = Index::read(IndexBytes::Shared(bytes.clone()), range)?;
     if index.len() != entries.len() || !r.done() {
         return None;
     }

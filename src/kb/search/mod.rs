@@ -18,7 +18,7 @@ mod store;
 mod tokens;
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -164,88 +164,82 @@ struct Derived {
 
 /// The search index over a fixed list of entries.
 pub struct Index {
-    docs: Vec<Doc>,
-    /// The entries' strings, one buffer per part the index was built in.
-    strings: Vec<store::Strings>,
-    vocab: store::Vocab,
-    /// Word ids in byte order of their words, for completing a word being typed.
-    sorted_vocab: Vec<u32>,
-    postings: store::Postings,
+    stored: store::Stored,
     avg_len: f64,
 }
+
+pub use store::IndexBytes;
 
 impl Index {
     /// Build the index over `entries` (positions in this slice are the hits' `doc`).
     pub fn new<E: std::borrow::Borrow<Entry> + Sync>(entries: &[E]) -> Index {
-        Index::from_built(store::build(entries))
+        let built = store::build(entries);
+        let mut w = crate::kb::codec::Writer::default();
+        store::write(
+            &built.docs,
+            &built.strings,
+            &built.vocab,
+            &built.sorted,
+            &built.postings,
+            &mut w,
+        );
+        let range = 0..w.buf.len();
+        let stored = store::Stored::read(IndexBytes::Shared(Arc::new(w.buf)), range)
+            .expect("an index reads back what was just written for it");
+        Index::from_stored(stored)
     }
 
-    fn from_built(built: store::Built) -> Index {
-        let store::Built {
-            docs,
-            strings,
-            vocab,
-            sorted,
-            postings,
-        } = built;
+    fn from_stored(stored: store::Stored) -> Index {
+        let docs = &stored.docs;
         let avg_len = if docs.is_empty() {
             1.0
         } else {
             docs.iter().map(|d| d.len).sum::<f64>() / docs.len() as f64
         };
         Index {
-            docs,
-            strings,
-            vocab,
-            sorted_vocab: sorted,
-            postings,
+            stored,
             avg_len: avg_len.max(1.0),
         }
     }
 
-    /// The index as bytes, to be read back by [`Index::from_bytes`] (the bundled corpus's
+    /// The index as bytes, to be read back by [`Index::read`] (the bundled corpus's
     /// index is built by the build script; a snapshot of the user's folders is cached).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = crate::kb::codec::Writer::default();
         w.u32(INDEX_FORMAT);
-        store::write(
-            &self.docs,
-            &self.strings,
-            &self.vocab,
-            &self.sorted_vocab,
-            &self.postings,
-            &mut w,
-        );
+        w.buf.extend_from_slice(self.stored.raw());
         w.buf
     }
 
-    /// An index written by [`Index::to_bytes`] of this build; `None` if `bytes` are not one.
-    pub fn from_bytes(bytes: &[u8]) -> Option<Index> {
-        let mut r = crate::kb::codec::Reader::new(bytes);
-        if r.u32()? != INDEX_FORMAT {
+    /// An index written by [`Index::to_bytes`] of this build, at `range` of `bytes`; `None`
+    /// if they are not one. Only its small tables are decoded here: the rest is read in
+    /// place as queries need it, so `bytes` is kept (a mapped file stays mapped).
+    pub fn read(bytes: IndexBytes, range: std::ops::Range<usize>) -> Option<Index> {
+        let head = range.start.checked_add(4)?;
+        let format = bytes.all().get(range.start..head)?;
+        if format != INDEX_FORMAT.to_le_bytes() || head > range.end {
             return None;
         }
-        let built = store::Built::read(&mut r)?;
-        r.done().then(|| Index::from_built(built))
+        store::Stored::read(bytes, head..range.end).map(Index::from_stored)
     }
 
     /// Entry `doc` with its strings.
     fn doc(&self, doc: usize) -> DocRef<'_> {
-        let d = &self.docs[doc];
+        let d = &self.stored.docs[doc];
         DocRef {
             d,
-            s: &self.strings[d.part],
+            s: self.stored.strings(d.part),
         }
     }
 
     /// Number of entries indexed.
     pub fn len(&self) -> usize {
-        self.docs.len()
+        self.stored.docs.len()
     }
 
     /// Whether the index is empty.
     pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
+        self.stored.docs.is_empty()
     }
 
     /// Rank entries for `query`; at most `limit` hits, best first. An empty query lists
@@ -266,7 +260,7 @@ impl Index {
         let (q, norm) = Index::analyze(input);
         if norm.lines.is_empty() {
             // Nothing to rank by: every entry that passes the filters, in index order.
-            let all: Vec<usize> = (0..self.docs.len())
+            let all: Vec<usize> = (0..self.stored.docs.len())
                 .filter(|&d| self.passes(d, &q))
                 .collect();
             let total = all.len();
@@ -304,14 +298,14 @@ impl Index {
         let mut terms: Vec<Term<'_>> = Vec::new();
         let mut unknown: Vec<(String, f32)> = Vec::new();
         for (w, qw) in qwords {
-            match self.vocab.id(&w) {
-                Some(id) => terms.push((w, qw, self.postings.get(id))),
+            match self.stored.id(&w) {
+                Some(id) => terms.push((w, qw, self.stored.postings(id))),
                 None => unknown.push((w, qw)),
             }
         }
         terms.sort_by(|a, b| a.2.len().cmp(&b.2.len()).then(a.0.cmp(&b.0)));
         terms.truncate(64);
-        let n_docs = self.docs.len();
+        let n_docs = self.stored.docs.len();
         let n = n_docs as f64;
         let idf = |df: usize| (1.0 + (n - df as f64 + 0.5) / (df as f64 + 0.5)).ln();
         let evidence = Evidence::new(&terms, &unknown, &own, top_weight, typing, idf);
@@ -327,12 +321,12 @@ impl Index {
             let add = |doc: u32, tf: f32, score: &mut Vec<f64>, mask: &mut Vec<u64>| {
                 let tf = f64::from(tf);
                 let d = doc as usize;
-                let norm_len = 1.0 - B + B * self.docs[d].len / self.avg_len;
+                let norm_len = 1.0 - B + B * self.stored.docs[d].len / self.avg_len;
                 score[d] += f64::from(*qw) * idf * tf * (K1 + 1.0) / (tf + K1 * norm_len);
                 mask[d] |= 1 << ti;
             };
             if ti == 0 || list.len() <= common || touched.is_empty() {
-                for &(doc, tf) in *list {
+                for (doc, tf) in list.iter() {
                     if mask[doc as usize] == 0 {
                         touched.push(doc);
                     }
@@ -340,12 +334,12 @@ impl Index {
                 }
             } else if touched.len() * 16 < list.len() {
                 for &doc in &touched {
-                    if let Ok(i) = list.binary_search_by_key(&doc, |p| p.0) {
-                        add(doc, list[i].1, &mut score, &mut mask);
+                    if let Some(tf) = list.find(doc) {
+                        add(doc, tf, &mut score, &mut mask);
                     }
                 }
             } else {
-                for &(doc, tf) in *list {
+                for (doc, tf) in list.iter() {
                     if mask[doc as usize] != 0 {
                         add(doc, tf, &mut score, &mut mask);
                     }
@@ -431,12 +425,12 @@ impl Index {
         // error matched in the same paste, which is its cause.
         let specific = extra
             .iter()
-            .filter(|(d, e)| !self.docs[**d].wrapper && e.is_matched())
+            .filter(|(d, e)| !self.stored.docs[**d].wrapper && e.is_matched())
             .map(|(d, _)| score[*d])
             .fold(0.0f64, f64::max);
         if specific > 0.0 {
             for &d in extra.keys() {
-                if self.docs[d].wrapper && score[d] > specific * WRAPPER_SHARE {
+                if self.stored.docs[d].wrapper && score[d] > specific * WRAPPER_SHARE {
                     score[d] = specific * WRAPPER_SHARE;
                 }
             }
@@ -463,7 +457,7 @@ impl Index {
                     confidence::Context {
                         typed: typed_query,
                         one_line: norm.lines.len() == 1,
-                        wrapper: self.docs[doc].wrapper,
+                        wrapper: self.stored.docs[doc].wrapper,
                     },
                 );
                 // Matched words and highlights are for rows people look at; further down a
@@ -504,7 +498,7 @@ impl Index {
     /// known words one or two edits away. Cheaper than fuzzy-matching every title, and
     /// it ranks through the same word index.
     fn expand(&self, qwords: &mut HashMap<String, f32>, typed: &str) {
-        let known = |w: &str| self.vocab.id(w).is_some();
+        let known = |w: &str| self.stored.id(w).is_some();
         let mut all: Vec<String> = Vec::new();
         let mut buf = String::new();
         for_each_word(typed, &mut buf, |w| all.push(w.to_string()));
@@ -516,20 +510,18 @@ impl Index {
             && let Some(last) = all.last()
             && last.len() >= 2
         {
-            let sorted = self.sorted_vocab();
-            let from = sorted.partition_point(|&id| self.vocab.word(id) < last.as_str());
-            let mut completions: Vec<u32> = sorted[from..]
-                .iter()
-                .copied()
-                .take_while(|&id| self.vocab.word(id).starts_with(last.as_str()))
-                .filter(|&id| self.vocab.word(id) != last.as_str())
+            let mut completions: Vec<u32> = self
+                .stored
+                .sorted_at(last)
+                .take_while(|&id| self.stored.word(id).starts_with(last.as_str()))
+                .filter(|&id| self.stored.word(id) != last.as_str())
                 .collect();
             if !completions.is_empty() {
                 unfinished = Some(last.as_str());
             }
             // The most common completions first: they are what people are typing towards
             // (picked without sorting all of them: a short prefix begins thousands of words).
-            let by_use = |&id: &u32| (std::cmp::Reverse(self.postings.get(id).len()), id);
+            let by_use = |&id: &u32| (std::cmp::Reverse(self.stored.postings(id).len()), id);
             if completions.len() > PREFIX_EXPANSIONS {
                 completions.select_nth_unstable_by_key(PREFIX_EXPANSIONS, by_use);
                 completions.truncate(PREFIX_EXPANSIONS);
@@ -537,7 +529,7 @@ impl Index {
             completions.sort_by_key(by_use);
             for id in completions.into_iter().take(PREFIX_EXPANSIONS) {
                 qwords
-                    .entry(self.vocab.word(id).to_string())
+                    .entry(self.stored.word(id).to_string())
                     .or_insert(PREFIX_WEIGHT);
             }
         }
@@ -547,9 +539,9 @@ impl Index {
         {
             let max = if w.len() <= 6 { 1 } else { 2 };
             let near: Vec<&str> = self
-                .sorted_vocab()
-                .iter()
-                .map(|&id| self.vocab.word(id))
+                .stored
+                .sorted()
+                .map(|id| self.stored.word(id))
                 .filter(|v| v.len().abs_diff(w.len()) <= max)
                 .filter(|v| strsim::damerau_levenshtein(v, w) <= max)
                 .take(8)
@@ -558,11 +550,6 @@ impl Index {
                 qwords.entry(v.to_string()).or_insert(TYPO_WEIGHT);
             }
         }
-    }
-
-    /// The vocabulary in byte order (sorted when the index was built).
-    fn sorted_vocab(&self) -> &[u32] {
-        &self.sorted_vocab
     }
 
     /// Whether entry `doc` passes the query's filters.
@@ -637,7 +624,7 @@ impl Index {
 }
 
 /// A query word, its weight, and its postings (document, weighted term frequency).
-type Term<'a> = (String, f32, &'a [(u32, f32)]);
+type Term<'a> = (String, f32, store::Posts<'a>);
 
 /// A word no entry has counts this share of the weight of the rarest known word: it may be
 /// a name from the user's system rather than part of the error.
@@ -806,7 +793,7 @@ fn top_n(v: &mut Vec<u32>, k: usize, score: &[f64]) {
 #[derive(Clone, Copy)]
 struct DocRef<'a> {
     d: &'a Doc,
-    s: &'a store::Strings,
+    s: store::StrTable<'a>,
 }
 
 impl<'a> DocRef<'a> {

@@ -9,7 +9,7 @@
 
 use std::borrow::Borrow;
 use std::num::NonZero;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::Doc;
 use super::tokens::{Word, for_each_key};
@@ -148,17 +148,6 @@ impl Vocab {
         }
     }
 
-    /// The id of a word, if it is in the index.
-    pub(super) fn get(&self, w: Word<'_>) -> Option<u32> {
-        let slot = self.find(w);
-        (self.slots[slot].key != 0).then_some(self.slots[slot].id)
-    }
-
-    /// The id of a word, given as text (lowercase, as the tokeniser gives words).
-    pub(super) fn id(&self, w: &str) -> Option<u32> {
-        self.get(Word::of(w))
-    }
-
     /// The word with id `id`.
     #[inline]
     pub(super) fn word(&self, id: u32) -> &str {
@@ -254,32 +243,6 @@ impl Vocab {
         }
     }
 
-    fn read(r: &mut Reader<'_>) -> Option<Vocab> {
-        let words = Strings::read(r)?;
-        let n = r.len(20)?;
-        if !n.is_power_of_two() || words.len() * 2 > n {
-            return None;
-        }
-        let mut slots = Vec::with_capacity(n);
-        for _ in 0..n {
-            let key = u128::from(r.u64()?) | (u128::from(r.u64()?) << 64);
-            let id = r.u32()?;
-            if key != 0 && id as usize >= words.len() {
-                return None;
-            }
-            slots.push(Slot { key, id, ..EMPTY });
-        }
-        // One slot per word, so at least half stay empty and every probe ends.
-        if slots.iter().filter(|s| s.key != 0).count() != words.len() {
-            return None;
-        }
-        Some(Vocab {
-            shift: 64 - n.trailing_zeros(),
-            slots,
-            words,
-        })
-    }
-
     /// For each word id, how many entries it is in.
     fn df(&self) -> Vec<u32> {
         let mut df = vec![0; self.len()];
@@ -311,41 +274,9 @@ impl Postings {
         }
     }
 
-    fn read(r: &mut Reader<'_>, n_words: usize, n_docs: usize) -> Option<Postings> {
-        let n = r.len(8)?;
-        if n != n_words + 1 {
-            return None;
-        }
-        let mut starts = Vec::with_capacity(n);
-        for _ in 0..n {
-            let s = r.usize()?;
-            if starts.last().is_some_and(|&l| s < l) {
-                return None;
-            }
-            starts.push(s);
-        }
-        let len = r.len(8)?;
-        if starts.first() != Some(&0) || starts.last() != Some(&len) {
-            return None;
-        }
-        let raw = r.take(len * 8)?;
-        let mut list = Vec::with_capacity(len);
-        for c in raw.chunks_exact(8) {
-            let doc = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
-            if doc as usize >= n_docs {
-                return None;
-            }
-            list.push((
-                doc,
-                f32::from_bits(u32::from_le_bytes([c[4], c[5], c[6], c[7]])),
-            ));
-        }
-        Some(Postings { starts, list })
-    }
-
     /// The postings of word `id`.
-    #[inline]
-    pub(super) fn get(&self, id: u32) -> &[(u32, f32)] {
+    #[cfg(test)]
+    fn get(&self, id: u32) -> &[(u32, f32)] {
         let w = id as usize;
         &self.list[self.starts[w]..self.starts[w + 1]]
     }
@@ -403,9 +334,156 @@ pub(super) fn write(
     }
 }
 
-impl Built {
-    /// Index data written by [`Built::write`]; `None` if it does not hold together.
-    pub fn read(r: &mut Reader<'_>) -> Option<Built> {
+/// Where an index's bytes are kept: compiled into the binary, or shared (a mapped file, or
+/// bytes just written).
+#[derive(Clone)]
+pub enum IndexBytes {
+    Static(&'static [u8]),
+    Shared(Arc<dyn AsRef<[u8]> + Send + Sync>),
+}
+
+impl IndexBytes {
+    pub fn all(&self) -> &[u8] {
+        match self {
+            IndexBytes::Static(b) => b,
+            IndexBytes::Shared(b) => (**b).as_ref(),
+        }
+    }
+}
+
+/// A stretch of the index's bytes.
+#[derive(Clone, Copy, Default)]
+struct Span {
+    at: usize,
+    len: usize,
+}
+
+impl Span {
+    /// Where `inner`, a slice of `outer`, lies in it.
+    fn of(outer: &[u8], inner: &[u8]) -> Span {
+        Span {
+            at: inner.as_ptr() as usize - outer.as_ptr() as usize,
+            len: inner.len(),
+        }
+    }
+}
+
+/// A little-endian integer of `N` bytes at item `k` of a table of `N`-byte items.
+#[inline]
+fn item<const N: usize>(table: &[u8], k: usize) -> Option<[u8; N]> {
+    let at = k.checked_mul(N)?;
+    table.get(at..at + N)?.try_into().ok()
+}
+
+/// One part's strings, read in place: string `k` is `text[end(k - 1)..end(k)]`. A string
+/// whose bounds or bytes do not hold together (a garbled file) reads as empty.
+#[derive(Clone, Copy)]
+pub(super) struct StrTable<'a> {
+    text: &'a [u8],
+    ends: &'a [u8],
+}
+
+impl<'a> StrTable<'a> {
+    fn end(&self, k: usize) -> Option<usize> {
+        usize::try_from(u64::from_le_bytes(item(self.ends, k)?)).ok()
+    }
+
+    /// String `k`.
+    #[inline]
+    pub(super) fn get(&self, k: usize) -> &'a str {
+        let start = if k == 0 { Some(0) } else { self.end(k - 1) };
+        start
+            .zip(self.end(k))
+            .and_then(|(s, e)| self.text.get(s..e))
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
+    }
+}
+
+/// A word's postings, read in place: (entry, weighted term frequency), in entry order.
+#[derive(Clone, Copy)]
+pub(super) struct Posts<'a> {
+    raw: &'a [u8],
+    n_docs: u32,
+}
+
+impl<'a> Posts<'a> {
+    #[inline]
+    fn at(&self, i: usize) -> (u32, f32) {
+        let c = item::<8>(self.raw, i).unwrap_or([0xff; 8]);
+        (
+            u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
+            f32::from_bits(u32::from_le_bytes([c[4], c[5], c[6], c[7]])),
+        )
+    }
+
+    /// How many entries the word is in.
+    #[inline]
+    pub(super) fn len(&self) -> usize {
+        self.raw.len() / 8
+    }
+
+    /// The postings in entry order (an entry past the index, from a garbled file, is left out).
+    #[inline]
+    pub(super) fn iter(self) -> impl Iterator<Item = (u32, f32)> + 'a {
+        let n_docs = self.n_docs;
+        self.raw
+            .chunks_exact(8)
+            .map(|c| {
+                (
+                    u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
+                    f32::from_bits(u32::from_le_bytes([c[4], c[5], c[6], c[7]])),
+                )
+            })
+            .filter(move |&(doc, _)| doc < n_docs)
+    }
+
+    /// The weighted term frequency of `doc`, if the word is in it.
+    pub(super) fn find(&self, doc: u32) -> Option<f32> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let (d, tf) = self.at(mid);
+            match d.cmp(&doc) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(tf),
+            }
+        }
+        None
+    }
+}
+
+/// An index as read back from bytes. The small tables (entries' records and the words) are
+/// decoded at once; the large ones (the entries' strings, the word table's slots, the
+/// postings) stay in the bytes and are read where a query touches them, so opening costs
+/// the same at 10,000 entries as at 400. Reading never panics: a table whose bounds do not
+/// hold together is refused when it is opened, and a garbled item inside one reads as empty.
+pub(super) struct Stored {
+    bytes: IndexBytes,
+    /// Where in `bytes` the index data is.
+    range: std::ops::Range<usize>,
+    pub docs: Vec<Doc>,
+    /// Each part's text and string ends.
+    parts: Vec<(Span, Span)>,
+    words: Strings,
+    /// The word table: `n_slots` slots of 20 bytes (key's low and high halves, id).
+    slots: Span,
+    n_slots: usize,
+    shift: u32,
+    /// Word ids (4 bytes each) in byte order of their words.
+    sorted: Span,
+    /// Each word's first posting (8 bytes each, one more than words), and the postings.
+    starts: Span,
+    list: Span,
+}
+
+impl Stored {
+    /// Index data written by [`write`], at `range` of `bytes`; `None` if it does not hold
+    /// together.
+    pub fn read(bytes: IndexBytes, range: std::ops::Range<usize>) -> Option<Stored> {
+        let all = bytes.all();
+        let mut r = Reader::new(all.get(range.clone())?);
         let n_docs = r.len(38)?;
         let mut docs = Vec::with_capacity(n_docs);
         for _ in 0..n_docs {
@@ -427,41 +505,163 @@ impl Built {
             });
         }
         let n_parts = r.len(16)?;
-        let mut strings = Vec::with_capacity(n_parts);
+        let mut parts = Vec::with_capacity(n_parts);
         for _ in 0..n_parts {
-            strings.push(Strings::read(r)?);
+            let text = r.bytes()?;
+            let n = r.len(8)?;
+            let ends = r.take(n * 8)?;
+            parts.push((Span::of(all, text), Span::of(all, ends)));
         }
         // Every entry's strings are where its record says.
         for d in &docs {
             let end = d.first.checked_add(d.n_strings())?;
-            if strings.get(d.part)?.len() < end {
+            if parts.get(d.part)?.1.len / 8 < end {
                 return None;
             }
         }
-        let vocab = Vocab::read(r)?;
-        let n = r.len(4)?;
-        if n != vocab.len() {
+        let words = Strings::read(&mut r)?;
+        let n_slots = r.len(20)?;
+        // At least two slots, at least half of them empty: every probe ends.
+        if !n_slots.is_power_of_two() || n_slots < 2 || words.len() * 2 > n_slots {
             return None;
         }
-        let raw = r.take(n * 4)?;
-        let mut sorted = Vec::with_capacity(n);
-        for c in raw.chunks_exact(4) {
-            let id = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
-            // Any order is safe to search (a wrong one only finds fewer completions); an id
-            // past the vocabulary is not.
-            if id as usize >= n {
+        let slots = Span::of(all, r.take(n_slots * 20)?);
+        let n = r.len(4)?;
+        if n != words.len() {
+            return None;
+        }
+        let sorted = Span::of(all, r.take(n * 4)?);
+        if r.len(8)? != words.len() + 1 {
+            return None;
+        }
+        let starts = r.take((words.len() + 1) * 8)?;
+        let len = r.len(8)?;
+        let list = r.take(len * 8)?;
+        let first = u64::from_le_bytes(item(starts, 0)?);
+        let last = u64::from_le_bytes(item(starts, words.len())?);
+        if first != 0 || usize::try_from(last).ok()? != len || !r.done() {
+            return None;
+        }
+        Some(Stored {
+            docs,
+            parts,
+            words,
+            slots,
+            n_slots,
+            shift: 64 - n_slots.trailing_zeros(),
+            sorted,
+            starts: Span::of(all, starts),
+            list: Span::of(all, list),
+            bytes,
+            range,
+        })
+    }
+
+    /// The index data as it was read (what [`write`] wrote).
+    pub(super) fn raw(&self) -> &[u8] {
+        self.bytes.all().get(self.range.clone()).unwrap_or(&[])
+    }
+
+    fn span(&self, s: Span) -> &[u8] {
+        self.bytes.all().get(s.at..s.at + s.len).unwrap_or(&[])
+    }
+
+    /// Part `part`'s strings.
+    #[inline]
+    pub(super) fn strings(&self, part: usize) -> StrTable<'_> {
+        let (text, ends) = self.parts.get(part).copied().unwrap_or_default();
+        StrTable {
+            text: self.span(text),
+            ends: self.span(ends),
+        }
+    }
+
+    /// The word with id `id` (empty past the vocabulary).
+    #[inline]
+    pub(super) fn word(&self, id: u32) -> &str {
+        if (id as usize) < self.words.len() {
+            self.words.get(id as usize)
+        } else {
+            ""
+        }
+    }
+
+    /// The id of a word (lowercase, as the tokeniser gives words), if it is in the index.
+    pub(super) fn id(&self, w: &str) -> Option<u32> {
+        let (hash, key) = match Word::of(w) {
+            Word::Short(key) => (hash_short(key), key),
+            Word::Long(w) => (hash_long(w), LONG),
+        };
+        let table = self.span(self.slots);
+        let mask = self.n_slots - 1;
+        let mut at = (hash >> self.shift) as usize;
+        for _ in 0..self.n_slots {
+            let s: [u8; 20] = item(table, at)?;
+            let k = u128::from(u64::from_le_bytes(s[..8].try_into().ok()?))
+                | (u128::from(u64::from_le_bytes(s[8..16].try_into().ok()?)) << 64);
+            if k == 0 {
                 return None;
             }
-            sorted.push(id);
+            if k == key {
+                let id = u32::from_le_bytes(s[16..].try_into().ok()?);
+                let found = (id as usize) < self.words.len() && (k != LONG || self.word(id) == w);
+                if found {
+                    return Some(id);
+                }
+            }
+            at = (at + 1) & mask;
         }
-        let postings = Postings::read(r, vocab.len(), n_docs)?;
-        Some(Built {
-            docs,
-            strings,
-            vocab,
-            sorted,
-            postings,
-        })
+        None
+    }
+
+    /// Word ids in byte order of their words (ids past the vocabulary left out).
+    pub(super) fn sorted(&self) -> impl Iterator<Item = u32> + '_ {
+        self.sorted_from(0)
+    }
+
+    /// Word ids in byte order from the first word that is not less than `w`.
+    pub(super) fn sorted_at(&self, w: &str) -> impl Iterator<Item = u32> + '_ {
+        let table = self.span(self.sorted);
+        let at = |i: usize| item(table, i).map_or(u32::MAX, u32::from_le_bytes);
+        let (mut lo, mut hi) = (0, table.len() / 4);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.word(at(mid)) < w {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        self.sorted_from(lo)
+    }
+
+    fn sorted_from(&self, from: usize) -> impl Iterator<Item = u32> + '_ {
+        let n = self.words.len();
+        self.span(self.sorted)
+            .chunks_exact(4)
+            .skip(from)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .filter(move |&id| (id as usize) < n)
+    }
+
+    /// The postings of word `id` (none for a garbled range).
+    #[inline]
+    pub(super) fn postings(&self, id: u32) -> Posts<'_> {
+        let starts = self.span(self.starts);
+        let bound = |k: usize| {
+            item(starts, k)
+                .and_then(|b| usize::try_from(u64::from_le_bytes(b)).ok())
+                .and_then(|v| v.checked_mul(8))
+        };
+        let w = id as usize;
+        let raw = bound(w)
+            .zip(bound(w + 1))
+            .and_then(|(s, e)| self.span(self.list).get(s..e))
+            .unwrap_or(&[]);
+        Posts {
+            raw,
+            n_docs: u32::try_from(self.docs.len()).unwrap_or(u32::MAX),
+        }
     }
 }
 
@@ -750,14 +950,34 @@ mod tests {
         (words, postings, docs)
     }
 
-    #[test]
-    fn an_index_read_back_is_the_one_written_and_a_cut_one_is_refused() {
-        let entries: Vec<Entry> = crate::kb::load::bundled()
-            .into_iter()
-            .take(40)
-            .map(|l| l.entry)
+    /// The same, of an index read back.
+    fn summary_read(r: &Stored) -> Summary {
+        let n = r.words.len() as u32;
+        let words = (0..n)
+            .chain(r.sorted())
+            .map(|id| r.word(id).to_string())
             .collect();
-        let built = build_in(&entries, 1);
+        let postings = (0..n)
+            .map(|id| {
+                r.postings(id)
+                    .iter()
+                    .map(|(d, w)| (d, w.to_bits()))
+                    .collect()
+            })
+            .collect();
+        let docs = r
+            .docs
+            .iter()
+            .map(|d| {
+                let s = r.strings(d.part);
+                let strings = (d.first..d.first + d.n_strings()).map(|k| s.get(k).to_string());
+                (d.len.to_bits(), strings.collect())
+            })
+            .collect();
+        (words, postings, docs)
+    }
+
+    fn written(built: &Built) -> Vec<u8> {
         let mut w = Writer::default();
         write(
             &built.docs,
@@ -767,34 +987,68 @@ mod tests {
             &built.postings,
             &mut w,
         );
-        let read = Built::read(&mut Reader::new(&w.buf)).expect("reads back");
-        assert!(summary(&read) == summary(&built));
+        w.buf
+    }
+
+    fn read(bytes: &[u8]) -> Option<Stored> {
+        let range = 0..bytes.len();
+        Stored::read(IndexBytes::Shared(Arc::new(bytes.to_vec())), range)
+    }
+
+    #[test]
+    fn an_index_read_back_is_the_one_written_and_a_cut_one_is_refused() {
+        let entries: Vec<Entry> = crate::kb::load::bundled()
+            .into_iter()
+            .take(40)
+            .map(|l| l.entry)
+            .collect();
+        let built = build_in(&entries, 1);
+        let buf = written(&built);
+        let back = read(&buf).expect("reads back");
+        assert!(summary_read(&back) == summary(&built));
+        // Every word is found by its text, and a word not in the index is not.
+        for id in 0..built.vocab.len() as u32 {
+            assert_eq!(back.id(built.vocab.word(id)), Some(id));
+        }
+        assert_eq!(back.id("zzzz-no-such-word"), None);
+        // Completion starts at the first word not less than the prefix.
+        let first = back.sorted_at("conn").next().map(|id| back.word(id));
+        assert!(first.is_some_and(|w| w.starts_with("conn")), "{first:?}");
         // The byte order and the masked wordings are stored, not made again on reading.
-        let sorted: Vec<&str> = read.sorted.iter().map(|&id| read.vocab.word(id)).collect();
+        let sorted: Vec<&str> = back.sorted().map(|id| back.word(id)).collect();
         assert!(
             sorted.windows(2).all(|w| w[0] < w[1]),
             "words in byte order"
         );
-        let d = &read.docs[0];
-        let phrase = read.strings[d.part].get(d.first + d.phrases_at());
+        let d = &back.docs[0];
+        let phrase = back.strings(d.part).get(d.first + d.phrases_at());
         assert_eq!(
             phrase,
             crate::kb::search::normalize::mask(&entries[0].title)
         );
-        for cut in (0..w.buf.len()).step_by(97) {
-            let mut r = Reader::new(&w.buf[..cut]);
-            assert!(Built::read(&mut r).is_none(), "cut at {cut}");
+        // A range inside larger bytes reads the same.
+        let mut padded = vec![7u8; 13];
+        padded.extend_from_slice(&buf);
+        padded.extend_from_slice(&[9; 5]);
+        let inner = Stored::read(IndexBytes::Shared(Arc::new(padded)), 13..13 + buf.len());
+        assert!(inner.is_some_and(|i| summary_read(&i) == summary(&built)));
+        for cut in (0..buf.len()).step_by(97) {
+            assert!(read(&buf[..cut]).is_none(), "cut at {cut}");
         }
-        // Changed bytes never panic: each either reads or is refused.
+        // Changed bytes never panic, opening or searching: each either reads or is refused.
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         for _ in 0..300 {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
-            let mut bytes = w.buf.clone();
+            let mut bytes = buf.clone();
             let at = (seed as usize) % bytes.len();
             bytes[at] ^= (seed >> 32) as u8 | 1;
-            let _ = Built::read(&mut Reader::new(&bytes));
+            if let Some(r) = read(&bytes) {
+                let _ = summary_read(&r);
+                let _ = r.id("connection");
+                let _ = r.sorted_at("co").take(3).count();
+            }
         }
     }
 
