@@ -173,18 +173,9 @@ pub use store::IndexBytes;
 impl Index {
     /// Build the index over `entries` (positions in this slice are the hits' `doc`).
     pub fn new<E: std::borrow::Borrow<Entry> + Sync>(entries: &[E]) -> Index {
-        let built = store::build(entries);
-        let mut w = crate::kb::codec::Writer::default();
-        store::write(
-            &built.docs,
-            &built.strings,
-            &built.vocab,
-            &built.sorted,
-            &built.postings,
-            &mut w,
-        );
-        let range = 0..w.buf.len();
-        let stored = store::Stored::read(IndexBytes::Shared(Arc::new(w.buf)), range)
+        let bytes = store::build(entries).bytes();
+        let range = 0..bytes.len();
+        let stored = store::Stored::read(IndexBytes::Shared(Arc::new(bytes)), range)
             .expect("an index reads back what was just written for it");
         Index::from_stored(stored)
     }

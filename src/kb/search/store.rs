@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock};
 use super::Doc;
 use super::tokens::{Word, for_each_key};
 use crate::kb::Entry;
-use crate::kb::codec::{Reader, Writer};
+use crate::kb::codec::{Reader, Writer, range_in};
 use crate::kb::entry::Verification;
 
 /// Field weights: words of the title count most, root-cause prose least.
@@ -300,18 +300,12 @@ fn sorted_ids(vocab: &Vocab) -> Vec<u32> {
     v
 }
 
-/// The index data as bytes (see [`Built::read`]).
-pub(super) fn write(
-    docs: &[Doc],
-    strings: &[Strings],
-    vocab: &Vocab,
-    sorted: &[u32],
-    postings: &Postings,
-    w: &mut Writer,
-) {
-    {
-        w.usize(docs.len());
-        for d in docs {
+impl Built {
+    /// The index data as bytes, read back by [`Stored::read`].
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.usize(self.docs.len());
+        for d in &self.docs {
             w.usize(d.part);
             w.usize(d.first);
             w.u32(d.aliases);
@@ -321,16 +315,17 @@ pub(super) fn write(
             w.u8(u8::from(d.wrapper));
             w.f64(d.len);
         }
-        w.usize(strings.len());
-        for s in strings {
-            s.write(w);
+        w.usize(self.strings.len());
+        for s in &self.strings {
+            s.write(&mut w);
         }
-        vocab.write(w);
-        w.usize(sorted.len());
-        for &id in sorted {
+        self.vocab.write(&mut w);
+        w.usize(self.sorted.len());
+        for &id in &self.sorted {
             w.u32(id);
         }
-        postings.write(w);
+        self.postings.write(&mut w);
+        w.buf
     }
 }
 
@@ -361,9 +356,10 @@ struct Span {
 impl Span {
     /// Where `inner`, a slice of `outer`, lies in it.
     fn of(outer: &[u8], inner: &[u8]) -> Span {
+        let r = range_in(outer, inner);
         Span {
-            at: inner.as_ptr() as usize - outer.as_ptr() as usize,
-            len: inner.len(),
+            at: r.start,
+            len: r.len(),
         }
     }
 }
@@ -407,14 +403,19 @@ pub(super) struct Posts<'a> {
     n_docs: u32,
 }
 
+/// One posting's 8 bytes: entry, then weighted term frequency.
+#[inline]
+fn posting(c: &[u8]) -> (u32, f32) {
+    (
+        u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
+        f32::from_bits(u32::from_le_bytes([c[4], c[5], c[6], c[7]])),
+    )
+}
+
 impl<'a> Posts<'a> {
     #[inline]
     fn at(&self, i: usize) -> (u32, f32) {
-        let c = item::<8>(self.raw, i).unwrap_or([0xff; 8]);
-        (
-            u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
-            f32::from_bits(u32::from_le_bytes([c[4], c[5], c[6], c[7]])),
-        )
+        posting(&item::<8>(self.raw, i).unwrap_or([0xff; 8]))
     }
 
     /// How many entries the word is in.
@@ -429,12 +430,7 @@ impl<'a> Posts<'a> {
         let n_docs = self.n_docs;
         self.raw
             .chunks_exact(8)
-            .map(|c| {
-                (
-                    u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
-                    f32::from_bits(u32::from_le_bytes([c[4], c[5], c[6], c[7]])),
-                )
-            })
+            .map(posting)
             .filter(move |&(doc, _)| doc < n_docs)
     }
 
@@ -479,7 +475,7 @@ pub(super) struct Stored {
 }
 
 impl Stored {
-    /// Index data written by [`write`], at `range` of `bytes`; `None` if it does not hold
+    /// Index data written by [`Built::bytes`], at `range` of `bytes`; `None` if it does not hold
     /// together.
     pub fn read(bytes: IndexBytes, range: std::ops::Range<usize>) -> Option<Stored> {
         let all = bytes.all();
@@ -557,7 +553,7 @@ impl Stored {
         })
     }
 
-    /// The index data as it was read (what [`write`] wrote).
+    /// The index data as it was read (what [`Built::bytes`] wrote).
     pub(super) fn raw(&self) -> &[u8] {
         self.bytes.all().get(self.range.clone()).unwrap_or(&[])
     }
@@ -977,19 +973,6 @@ mod tests {
         (words, postings, docs)
     }
 
-    fn written(built: &Built) -> Vec<u8> {
-        let mut w = Writer::default();
-        write(
-            &built.docs,
-            &built.strings,
-            &built.vocab,
-            &built.sorted,
-            &built.postings,
-            &mut w,
-        );
-        w.buf
-    }
-
     fn read(bytes: &[u8]) -> Option<Stored> {
         let range = 0..bytes.len();
         Stored::read(IndexBytes::Shared(Arc::new(bytes.to_vec())), range)
@@ -1003,7 +986,7 @@ mod tests {
             .map(|l| l.entry)
             .collect();
         let built = build_in(&entries, 1);
-        let buf = written(&built);
+        let buf = built.bytes();
         let back = read(&buf).expect("reads back");
         assert!(summary_read(&back) == summary(&built));
         // Every word is found by its text, and a word not in the index is not.
