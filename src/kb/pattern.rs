@@ -57,10 +57,9 @@ pub fn required_literal(pattern: &str) -> Option<String> {
     // Leading flag groups such as `(?i)` or `(?is)`.
     while let Some(after) = rest.strip_prefix("(?") {
         let end = after.find(')')?;
-        if !after[..end]
-            .chars()
-            .all(|c| c.is_ascii_alphabetic() || c == '-')
-        {
+        let flags = &after[..end];
+        // Under `x` whitespace in the pattern matches nothing: runs are not literals.
+        if !flags.chars().all(|c| c.is_ascii_alphabetic() || c == '-') || flags.contains('x') {
             return None;
         }
         rest = &after[end + 1..];
@@ -140,6 +139,97 @@ pub fn required_literal(pattern: &str) -> Option<String> {
     (best.chars().count() >= 3).then(|| best.to_lowercase())
 }
 
+/// Lowercase literals one of which every match of `pattern` contains: the
+/// [`required_literal`] when there is one, else one per branch of a top-level alternation
+/// (bare, or wrapped whole in one `(…)` or `(?:…)` group), when every branch has its own.
+///
+/// A weaker prefilter than one literal, for patterns such as `(?i)(ANR|Application Not
+/// Responding)`: a query that holds none of the literals cannot match, so the pattern need
+/// not be compiled for it.
+pub fn any_literal(pattern: &str) -> Option<Vec<String>> {
+    if let Some(one) = required_literal(pattern) {
+        return Some(vec![one]);
+    }
+    let (flags, mut rest) = split_flags(pattern)?;
+    if !has_top_level_alternation(rest) {
+        rest = whole_group(rest)?;
+        if !has_top_level_alternation(rest) {
+            return None;
+        }
+    }
+    top_level_branches(rest)
+        .into_iter()
+        .map(|b| required_literal(&format!("{flags}{b}")))
+        .collect()
+}
+
+/// The leading flag groups (`(?i)`, `(?is)`) and what follows them.
+fn split_flags(pattern: &str) -> Option<(&str, &str)> {
+    let mut rest = pattern;
+    while let Some(after) = rest.strip_prefix("(?") {
+        let end = after.find(')')?;
+        if !after[..end]
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '-')
+        {
+            break;
+        }
+        rest = &after[end + 1..];
+    }
+    Some(pattern.split_at(pattern.len() - rest.len()))
+}
+
+/// The inside of a group that spans all of `p` (`(…)` or `(?:…)`, not repeated).
+fn whole_group(p: &str) -> Option<&str> {
+    let inner = p
+        .strip_prefix("(?:")
+        .or_else(|| p.strip_prefix('(').filter(|rest| !rest.starts_with('?')))?;
+    let inner = inner.strip_suffix(')')?;
+    // The closing parenthesis must be the one that matches the opening: the inside is
+    // balanced on its own.
+    let mut depth = 0usize;
+    let mut chars = inner.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => depth = depth.checked_sub(1)?,
+            _ => {}
+        }
+    }
+    (depth == 0 && !in_class).then_some(inner)
+}
+
+/// `p` split at each `|` outside every group and class (escapes honoured).
+fn top_level_branches(p: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut in_class, mut start) = (0usize, false, 0);
+    let mut chars = p.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => depth = depth.saturating_sub(1),
+            '|' if !in_class && depth == 0 => {
+                out.push(&p[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&p[start..]);
+    out
+}
+
 /// Whether `|` occurs outside every group and class (escapes honoured).
 fn has_top_level_alternation(p: &str) -> bool {
     let mut depth = 0usize;
@@ -195,6 +285,63 @@ mod tests {
         assert_eq!(required_literal("a|b"), None);
         assert_eq!(required_literal(r"\d+ \w+"), None);
         assert_eq!(required_literal("ab(cdefgh)?"), None);
+        assert_eq!(required_literal("(?x)connection refused"), None);
+    }
+
+    #[test]
+    fn reads_one_literal_per_branch_of_an_alternation() {
+        let lits = |p: &str| any_literal(p);
+        assert_eq!(
+            lits("(?i)(ActivityNotFoundException|Unable to find.*activity)"),
+            Some(vec![
+                "activitynotfoundexception".into(),
+                "unable to find".into()
+            ])
+        );
+        assert_eq!(
+            lits("ECONNREFUSED|connection refused"),
+            Some(vec!["econnrefused".into(), "connection refused".into()])
+        );
+        assert_eq!(
+            lits("(?:disk full|No space left)"),
+            Some(vec!["disk full".into(), "no space left".into()])
+        );
+        assert_eq!(lits("colou?r mismatch"), Some(vec!["r mismatch".into()]));
+        // A branch without a literal of its own, a repeated group, a group that does not
+        // span the whole pattern, or a named group: no prefilter.
+        assert_eq!(lits(r"(?i)(ANR|\d+ m)"), None);
+        assert_eq!(lits("(abcd|efgh)+"), None);
+        assert_eq!(lits("(abcd|efgh) (ijkl|mnop)"), None);
+        assert_eq!(lits("(?P<n>abcd|efgh)"), None);
+        assert_eq!(
+            lits(r"(abc\)|def)"),
+            Some(vec!["abc)".into(), "def".into()])
+        );
+    }
+
+    #[test]
+    fn one_of_the_branch_literals_is_in_every_match() {
+        let cases = [
+            (
+                "(?i)(Android resource linking failed|AAPT2.*error|resource.*linking)",
+                "AAPT2 aapt2-8.1.0-linux Daemon #0: error: resource not found",
+            ),
+            (
+                "(?i)(device unauthorized|adb.*unauthorized)",
+                "adb: device unauthorized.",
+            ),
+            (
+                "(ENOSPC|no space left on device)",
+                "write /var/lib/x: no space left on device",
+            ),
+        ];
+        for (p, text) in cases {
+            let re = compile(p).expect("compiles");
+            assert!(re.is_match(text), "{p}");
+            let lits = any_literal(p).expect("has literals");
+            let lower = text.to_lowercase();
+            assert!(lits.iter().any(|l| lower.contains(l)), "{p}: {lits:?}");
+        }
     }
 
     #[test]

@@ -81,3 +81,43 @@ proptest! {
         }
     }
 }
+
+/// The search skips compiling a pattern when the query holds none of its prefilter
+/// literals, so every wording a pattern matches must hold one of them: checked over the
+/// bundled corpus and the imported deadends.dev canons (whose patterns are mostly
+/// alternations), where present.
+#[test]
+fn every_wording_a_pattern_matches_holds_one_of_its_literals() {
+    let mut entries = super::bundled_entries();
+    match super::deadends_entries() {
+        Some(more) => entries.extend(more),
+        None => eprintln!("skipped the canons: ../shared/datasets/deadends-canons is absent"),
+    }
+    let (mut checked, mut prefiltered) = (0, 0);
+    for e in &entries {
+        for p in &e.patterns {
+            let (Ok(re), Some(lits)) = (
+                errdex::kb::pattern::compile(p),
+                errdex::kb::pattern::any_literal(p),
+            ) else {
+                continue;
+            };
+            prefiltered += 1;
+            for w in std::iter::once(&e.title).chain(&e.aliases) {
+                if re.is_match(w) {
+                    checked += 1;
+                    let lower = w.to_lowercase();
+                    assert!(
+                        lits.iter().any(|l| lower.contains(l.as_str())),
+                        "{}: {p} matches {w:?} but holds none of {lits:?}",
+                        e.id
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        prefiltered > 500 && checked > 500,
+        "{prefiltered} {checked}"
+    );
+}

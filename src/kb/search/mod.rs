@@ -156,8 +156,9 @@ struct Derived {
     lowered: OnceLock<Vec<String>>,
     /// Lowercase title, aliases, id and tags, one per line, for `'exact` and `!not`.
     haystack: OnceLock<String>,
-    /// Per pattern, a lowercase literal every match contains (see `pattern::required_literal`).
-    literals: OnceLock<Vec<Option<String>>>,
+    /// Per pattern, lowercase literals one of which every match contains (see
+    /// `pattern::any_literal`); one literal is the pattern's required literal.
+    literals: OnceLock<Vec<Option<Vec<String>>>>,
     /// Per pattern, compiled when a query first holds its literal.
     compiled: OnceLock<Vec<OnceLock<Option<Regex>>>>,
 }
@@ -866,15 +867,14 @@ impl<'a> DocRef<'a> {
     /// required literal is missing from the query are skipped without being compiled.
     fn matching_pattern(self, query: &str, query_lower: &str) -> Option<(usize, f64)> {
         let n = self.d.patterns as usize;
-        let literals = self.derived().literals.get_or_init(|| {
-            self.patterns()
-                .map(super::pattern::required_literal)
-                .collect()
-        });
+        let literals = self
+            .derived()
+            .literals
+            .get_or_init(|| self.patterns().map(super::pattern::any_literal).collect());
         let possible = |i: usize| {
             literals[i]
                 .as_deref()
-                .is_none_or(|lit| query_lower.contains(lit))
+                .is_none_or(|any| any.iter().any(|lit| query_lower.contains(lit.as_str())))
         };
         if !(0..n).any(possible) {
             return None;
@@ -895,9 +895,10 @@ impl<'a> DocRef<'a> {
             let found = re.as_ref()?.find(query)?;
             let line = query.trim().chars().count().max(1) as f64;
             let covered = query[found.range()].chars().count() as f64 / line;
-            let literal = literals[i]
-                .as_deref()
-                .map_or(0.0, |l| l.chars().count() as f64 / FULL_PATTERN_LITERAL);
+            let literal = match literals[i].as_deref() {
+                Some([required]) => required.chars().count() as f64 / FULL_PATTERN_LITERAL,
+                _ => 0.0,
+            };
             Some((i, covered.max(literal).clamp(MIN_PATTERN_STRENGTH, 1.0)))
         })
     }
