@@ -53,18 +53,10 @@ pub fn parse(pattern: &str) -> Result<(), String> {
 /// plain characters outside any group, in a pattern without alternation, are considered,
 /// and a character followed by `?`, `*` or `{` is dropped from its run.
 pub fn required_literal(pattern: &str) -> Option<String> {
-    let mut rest = pattern;
-    // Leading flag groups such as `(?i)` or `(?is)`.
-    while let Some(after) = rest.strip_prefix("(?") {
-        let end = after.find(')')?;
-        let flags = &after[..end];
-        // Under `x` whitespace in the pattern matches nothing: runs are not literals.
-        if !flags.chars().all(|c| c.is_ascii_alphabetic() || c == '-') || flags.contains('x') {
-            return None;
-        }
-        rest = &after[end + 1..];
-    }
-    if has_top_level_alternation(rest) {
+    // After the leading flag groups, another `(?` is a group of another kind (`(?:`,
+    // `(?P<`); under `x` whitespace in the pattern matches nothing: no literal either way.
+    let (flags, rest) = split_flags(pattern)?;
+    if flags.contains('x') || rest.starts_with("(?") || has_top_level_alternation(rest) {
         return None;
     }
     let mut best = String::new();
