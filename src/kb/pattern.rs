@@ -179,44 +179,22 @@ fn whole_group(p: &str) -> Option<&str> {
     let inner = inner.strip_suffix(')')?;
     // The closing parenthesis must be the one that matches the opening: the inside is
     // balanced on its own.
-    let mut depth = 0usize;
-    let mut chars = inner.chars();
-    let mut in_class = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                chars.next();
-            }
-            '[' if !in_class => in_class = true,
-            ']' if in_class => in_class = false,
-            '(' if !in_class => depth += 1,
-            ')' if !in_class => depth = depth.checked_sub(1)?,
-            _ => {}
+    let mut groups = Structure::new(inner);
+    for (_, c, depth) in groups.by_ref() {
+        if c == ')' && depth == 0 {
+            return None;
         }
     }
-    (depth == 0 && !in_class).then_some(inner)
+    (groups.depth == 0 && !groups.in_class).then_some(inner)
 }
 
 /// `p` split at each `|` outside every group and class (escapes honoured).
 fn top_level_branches(p: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    let (mut depth, mut in_class, mut start) = (0usize, false, 0);
-    let mut chars = p.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\\' => {
-                chars.next();
-            }
-            '[' if !in_class => in_class = true,
-            ']' if in_class => in_class = false,
-            '(' if !in_class => depth += 1,
-            ')' if !in_class => depth = depth.saturating_sub(1),
-            '|' if !in_class && depth == 0 => {
-                out.push(&p[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
+    let mut start = 0;
+    for (i, _, _) in Structure::new(p).filter(|&(_, c, depth)| c == '|' && depth == 0) {
+        out.push(&p[start..i]);
+        start = i + 1;
     }
     out.push(&p[start..]);
     out
@@ -224,23 +202,52 @@ fn top_level_branches(p: &str) -> Vec<&str> {
 
 /// Whether `|` occurs outside every group and class (escapes honoured).
 fn has_top_level_alternation(p: &str) -> bool {
-    let mut depth = 0usize;
-    let mut chars = p.chars();
-    let mut in_class = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                chars.next();
-            }
-            '[' if !in_class => in_class = true,
-            ']' if in_class => in_class = false,
-            '(' if !in_class => depth += 1,
-            ')' if !in_class => depth = depth.saturating_sub(1),
-            '|' if !in_class && depth == 0 => return true,
-            _ => {}
+    Structure::new(p).any(|(_, c, depth)| c == '|' && depth == 0)
+}
+
+/// The `(`, `)` and `|` of a pattern's source outside classes and escapes, each with its
+/// byte offset and the group depth before it (an unmatched `)` leaves the depth at 0).
+struct Structure<'a> {
+    chars: std::str::CharIndices<'a>,
+    depth: usize,
+    in_class: bool,
+}
+
+impl<'a> Structure<'a> {
+    fn new(p: &'a str) -> Self {
+        Structure {
+            chars: p.char_indices(),
+            depth: 0,
+            in_class: false,
         }
     }
-    false
+}
+
+impl Iterator for Structure<'_> {
+    type Item = (usize, char, usize);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while let Some((i, c)) = self.chars.next() {
+            match c {
+                '\\' => {
+                    self.chars.next();
+                }
+                '[' if !self.in_class => self.in_class = true,
+                ']' if self.in_class => self.in_class = false,
+                '(' | ')' | '|' if !self.in_class => {
+                    let before = self.depth;
+                    match c {
+                        '(' => self.depth += 1,
+                        ')' => self.depth = self.depth.saturating_sub(1),
+                        _ => {}
+                    }
+                    return Some((i, c, before));
+                }
+                _ => {}
+            }
+        }
+        None
+    }
 }
 
 /// regex's syntax errors draw a multi-line picture; keep the last line, which says what.
